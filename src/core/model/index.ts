@@ -1,0 +1,12 @@
+export * from "./accumulate.js";
+export * from "./errors.js";
+export type * from "./events.js";
+export type * from "./finish.js";
+export * from "./json.js";
+export type * from "./parts.js";
+export * from "./protocol.js";
+export type * from "./request.js";
+export type * from "./response.js";
+export * from "./usage.js";
+export type * from "./warnings.js";
+export * from "./reasoning.js";

@@ -1,0 +1,133 @@
+import { LlmuxError } from "../model/errors.js";
+import type { SseFrame } from "./frame.js";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+export interface SseDecoderOptions {
+  /** Largest event (all its lines together) accepted before the stream is failed. */
+  maxEventBytes?: number;
+}
+
+/**
+ * Byte-level SSE framing (WHATWG event-stream rules): lines end in CR, LF or CRLF, a blank
+ * line dispatches, `:` lines are comments, one leading space after the colon is dropped.
+ * Chunks may split anywhere, even inside a CRLF or a UTF-8 sequence: text is decoded only
+ * from whole lines. Throws LlmuxError("upstream_error") when an event grows past the cap.
+ */
+export class SseDecoder {
+  private readonly maxEventBytes: number;
+  private readonly onFrame: (frame: SseFrame) => void;
+  private pending: Buffer | undefined;
+  private skipLeadingLf = false;
+  private eventBytes = 0;
+  private data: string[] = [];
+  private hasData = false;
+  private eventName: string | undefined;
+  private lastId: string | undefined;
+
+  constructor(onFrame: (frame: SseFrame) => void, options: SseDecoderOptions = {}) {
+    this.onFrame = onFrame;
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  push(chunk: Uint8Array): void {
+    let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending !== undefined) {
+      buffer = Buffer.concat([this.pending, buffer]);
+      this.pending = undefined;
+    }
+    let start = 0;
+    const length = buffer.length;
+    if (this.skipLeadingLf && length > 0) {
+      this.skipLeadingLf = false;
+      if (buffer[0] === LF) start = 1;
+    }
+    let position = start;
+    while (position < length) {
+      const byte = buffer[position];
+      if (byte !== LF && byte !== CR) {
+        position++;
+        continue;
+      }
+      this.line(buffer, start, position);
+      if (byte === CR) {
+        if (position + 1 < length) {
+          if (buffer[position + 1] === LF) position++;
+        } else {
+          this.skipLeadingLf = true;
+        }
+      }
+      position++;
+      start = position;
+    }
+    if (start < length) {
+      const rest = length - start;
+      if (this.eventBytes + rest > this.maxEventBytes) this.tooLarge();
+      this.pending = Buffer.from(buffer.subarray(start));
+    }
+  }
+
+  /** The upstream closed: an event still open without its blank line is dispatched. */
+  end(): void {
+    if (this.pending !== undefined) {
+      const rest = this.pending;
+      this.pending = undefined;
+      this.line(rest, 0, rest.length);
+    }
+    this.dispatch();
+  }
+
+  private line(buffer: Buffer, start: number, end: number): void {
+    if (start === end) {
+      this.dispatch();
+      return;
+    }
+    this.eventBytes += end - start + 1;
+    if (this.eventBytes > this.maxEventBytes) this.tooLarge();
+    if (buffer[start] === COLON) return;
+    let colon = buffer.indexOf(COLON, start);
+    if (colon === -1 || colon >= end) colon = end;
+    const field = buffer.toString("latin1", start, colon);
+    let valueStart = colon + 1;
+    if (valueStart < end && buffer[valueStart] === SPACE) valueStart++;
+    const value = valueStart >= end ? "" : buffer.toString("utf8", valueStart, end);
+    switch (field) {
+      case "data":
+        this.data.push(value);
+        this.hasData = true;
+        break;
+      case "event":
+        this.eventName = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.lastId = value;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private dispatch(): void {
+    this.eventBytes = 0;
+    if (!this.hasData) {
+      this.eventName = undefined;
+      return;
+    }
+    const frame: SseFrame = { data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") };
+    if (this.eventName !== undefined) frame.event = this.eventName;
+    if (this.lastId !== undefined) frame.id = this.lastId;
+    this.data = [];
+    this.hasData = false;
+    this.eventName = undefined;
+    this.onFrame(frame);
+  }
+
+  private tooLarge(): never {
+    throw new LlmuxError("upstream_error", `upstream SSE event exceeds ${this.maxEventBytes} bytes`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./decoder.js";
+export * from "./encoder.js";
+export type * from "./frame.js";
