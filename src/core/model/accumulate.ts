@@ -98,7 +98,8 @@ export function accumulate(event: StreamEvent, snapshot: AccumulatorSnapshot): A
     }
     case "tool-call-end": {
       const block = blockAt(snapshot, event.index);
-      if (block?.type === "tool-call" && block.arguments === "" && block.kind !== "custom") block.arguments = "{}";
+      if (block?.type === "tool-call" && block.arguments === "" && block.kind !== "custom")
+        block.arguments = "{}";
       break;
     }
     case "text-end":

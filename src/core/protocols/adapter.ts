@@ -68,7 +68,11 @@ export interface ProtocolAdapter {
   decodeRequest(body: unknown, info: InboundRequestInfo, context: CoreContext): DecodedRequest;
   encodeRequest(request: CanonicalRequest, target: UpstreamTarget, context: CoreContext): EncodedRequest;
   decodeResponse(body: unknown, context: CoreContext): CanonicalResponse;
-  encodeResponse(response: CanonicalResponse, options: ResponseEncodeOptions, context: CoreContext): JsonObject;
+  encodeResponse(
+    response: CanonicalResponse,
+    options: ResponseEncodeOptions,
+    context: CoreContext,
+  ): JsonObject;
   createStreamDecoder(context: CoreContext, emit: (event: StreamEvent) => void): StreamDecoder;
   createStreamEncoder(
     options: StreamEncodeOptions,
@@ -76,7 +80,11 @@ export interface ProtocolAdapter {
     write: (text: string) => void,
   ): StreamEncoder;
   /** An upstream's HTTP error (status, raw body text, headers) as an LlmuxError. */
-  decodeError(status: number, body: string, headers: Record<string, string | string[] | undefined>): LlmuxError;
+  decodeError(
+    status: number,
+    body: string,
+    headers: Record<string, string | string[] | undefined>,
+  ): LlmuxError;
   /** An error as this protocol's HTTP error response. */
   renderError(error: LlmuxErrorData): RenderedError;
   /** An error as this protocol's in-stream error event (SSE text), for after the first byte. */

@@ -36,7 +36,9 @@ export class SseDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let buffer = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pending !== undefined) {
       buffer = Buffer.concat([this.pending, buffer]);
       this.pending = undefined;

@@ -41,7 +41,10 @@ export function anthropicErrorType(code: ErrorCode): string {
 }
 
 function anthropicErrorPayload(error: LlmuxErrorData): JsonObject {
-  return { type: "error", error: { type: error.upstreamType ?? anthropicErrorType(error.code), message: error.message } };
+  return {
+    type: "error",
+    error: { type: error.upstreamType ?? anthropicErrorType(error.code), message: error.message },
+  };
 }
 
 export function renderAnthropicError(error: LlmuxErrorData): RenderedError {
@@ -84,7 +87,11 @@ function codeFromAnthropic(status: number, type: string | undefined): ErrorCode 
 }
 
 /** An Anthropic `{type:"error", error:{type,message}}` payload (HTTP body or stream event) as an LlmuxError. */
-export function decodeAnthropicErrorPayload(status: number, payload: JsonObject | undefined, retryAfterMs?: number) {
+export function decodeAnthropicErrorPayload(
+  status: number,
+  payload: JsonObject | undefined,
+  retryAfterMs?: number,
+) {
   const inner = isJsonObject(payload?.error) ? payload.error : undefined;
   const type = stringField(inner, "type");
   const code = codeFromAnthropic(status, type);

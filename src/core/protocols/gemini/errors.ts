@@ -95,7 +95,11 @@ function codeFromGemini(status: number, rpcStatus: string | undefined, message: 
 }
 
 /** A Gemini `{error:{code,message,status,details}}` payload as an LlmuxError. */
-export function decodeGeminiErrorPayload(status: number, payload: JsonObject, retryAfterMs?: number): LlmuxError {
+export function decodeGeminiErrorPayload(
+  status: number,
+  payload: JsonObject,
+  retryAfterMs?: number,
+): LlmuxError {
   const inner = isJsonObject(payload.error) ? payload.error : payload;
   const rpcStatus = stringField(inner, "status");
   const message = stringField(inner, "message") ?? `upstream returned HTTP ${status}`;
@@ -113,6 +117,12 @@ export function decodeGeminiErrorPayload(status: number, payload: JsonObject, re
 export function decodeGeminiError(status: number, body: string, headers: HeaderBag): LlmuxError {
   const parsed = parseErrorBody(body);
   const retryAfterMs = retryAfterFromHeaders(headers);
-  if (parsed !== undefined && isJsonObject(parsed.error)) return decodeGeminiErrorPayload(status, parsed, retryAfterMs);
-  return buildUpstreamError({ status, code: codeForStatus(status), message: fallbackMessage(status, body), retryAfterMs });
+  if (parsed !== undefined && isJsonObject(parsed.error))
+    return decodeGeminiErrorPayload(status, parsed, retryAfterMs);
+  return buildUpstreamError({
+    status,
+    code: codeForStatus(status),
+    message: fallbackMessage(status, body),
+    retryAfterMs,
+  });
 }

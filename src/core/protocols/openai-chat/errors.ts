@@ -70,7 +70,11 @@ function codeFromOpenAi(status: number, type: string | undefined, code: string |
 }
 
 /** An OpenAI-shaped error object (`{message,type,param,code}`) as an LlmuxError. */
-export function decodeOpenAiErrorObject(status: number, object: JsonObject, retryAfterMs?: number): LlmuxError {
+export function decodeOpenAiErrorObject(
+  status: number,
+  object: JsonObject,
+  retryAfterMs?: number,
+): LlmuxError {
   const type = stringField(object, "type");
   const rawCode = object.code;
   const code = typeof rawCode === "string" ? rawCode : undefined;

@@ -1,7 +1,10 @@
 import type { LlmuxErrorData } from "../../model/errors.js";
 import { openAiErrorType } from "../openai-chat/errors.js";
 
-export { decodeOpenAiError as decodeResponsesError, renderOpenAiError as renderResponsesError } from "../openai-chat/errors.js";
+export {
+  decodeOpenAiError as decodeResponsesError,
+  renderOpenAiError as renderResponsesError,
+} from "../openai-chat/errors.js";
 
 /** The Responses stream's `error` event. */
 export function renderResponsesStreamError(error: LlmuxErrorData, sequenceNumber = 0): string {

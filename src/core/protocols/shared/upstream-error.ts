@@ -1,6 +1,6 @@
+import { safeParseJson } from "../../json/safe-parse.js";
 import { type ErrorCode, LlmuxError } from "../../model/errors.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
-import { safeParseJson } from "../../json/safe-parse.js";
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
