@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { extname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import type { RouteTarget } from "../../core/routing/resolve-model.js";
+import { builtInConfig } from "./defaults.js";
+import { expandEnvironment, type MissingVariable } from "./expand-env.js";
+import {
+  DEFAULT_BASE_URLS,
+  DEFAULT_TIMEOUTS,
+  protocolOfKind,
+  providerModels,
+  type ResolvedConfig,
+  type ResolvedProvider,
+  type Timeouts,
+} from "./resolved.js";
+import { configSchema, type LlmuxConfig, type TimeoutsConfig } from "./schema.js";
+
+/** A config that cannot be used; `problems` lists each one as `path: message`. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(source: string, problems: string[]) {
+    super(`invalid configuration in ${source}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export interface LoadOptions {
+  /** `--config FILE`. */
+  configPath?: string;
+  /** `--data-dir DIR`. */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function defaultHome(env: NodeJS.ProcessEnv): string {
+  return env.LLMUX_HOME !== undefined && env.LLMUX_HOME !== "" ? resolve(env.LLMUX_HOME) : join(homedir(), ".llmux");
+}
+
+/** `--config FILE`, else ./llmux.yaml (or .yml/.json), else ~/.llmux/config.yaml ($LLMUX_HOME/config.yaml); `undefined` = none. */
+export function findConfigFile(options: LoadOptions): string | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.configPath !== undefined) return resolve(cwd, options.configPath);
+  for (const name of ["llmux.yaml", "llmux.yml", "llmux.json"]) {
+    const candidate = join(cwd, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  const home = join(defaultHome(options.env ?? process.env), "config.yaml");
+  return existsSync(home) ? home : undefined;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) {
+    if (typeof key === "number") text += `[${key}]`;
+    else text += text === "" ? String(key) : `.${String(key)}`;
+  }
+  return text === "" ? "(top level)" : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.input === undefined) return "required";
+  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  return issue.message;
+}
+
+function parseFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read file: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  try {
+    return extname(path) === ".json" ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
+  } catch (error) {
+    throw new ConfigError(path, [`not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${String(error)}`]);
+  }
+}
+
+function parseTarget(text: string): RouteTarget {
+  const slash = text.indexOf("/");
+  return { provider: text.slice(0, slash), model: text.slice(slash + 1) };
+}
+
+function checkReferences(config: LlmuxConfig, problems: string[]): void {
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (provider.kind !== "demo" && provider.credentials.length === 0) {
+      problems.push(`providers.${id}.credentials: at least one credential is required for kind ${provider.kind}`);
+    }
+    const seen = new Set<string>();
+    provider.credentials.forEach((credential, index) => {
+      if (seen.has(credential.id)) problems.push(`providers.${id}.credentials[${index}].id: duplicate id "${credential.id}"`);
+      seen.add(credential.id);
+    });
+  }
+  for (const [name, targets] of Object.entries(config.routes)) {
+    targets.forEach((text, index) => {
+      const target = parseTarget(text);
+      if (config.providers[target.provider] === undefined) {
+        problems.push(`routes.${name}[${index}]: unknown provider "${target.provider}"`);
+      }
+    });
+  }
+}
+
+function mergeTimeouts(...layers: (TimeoutsConfig | undefined)[]): Timeouts {
+  const merged: Timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    for (const key of ["connectMs", "firstByteMs", "idleMs", "totalMs"] as const) {
+      const value = layer[key];
+      if (value !== undefined) merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+function resolveConfig(
+  config: LlmuxConfig,
+  source: string,
+  autoProviders: string[],
+  options: LoadOptions,
+  env: NodeJS.ProcessEnv,
+): ResolvedConfig {
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [id, provider] of Object.entries(config.providers)) {
+    providers.set(id, {
+      id,
+      kind: provider.kind,
+      protocol: protocolOfKind(provider.kind),
+      models: providerModels(provider.models),
+      baseUrl: (provider.baseUrl ?? DEFAULT_BASE_URLS[provider.kind]).replace(/\/+$/, ""),
+      credentials: provider.credentials,
+      headers: provider.headers ?? {},
+      timeouts: mergeTimeouts(config.timeouts, provider.timeouts),
+    });
+  }
+  const routes = new Map<string, RouteTarget[]>();
+  for (const [name, targets] of Object.entries(config.routes)) routes.set(name, targets.map(parseTarget));
+  const dataDir =
+    options.dataDir !== undefined
+      ? resolve(options.cwd ?? process.cwd(), options.dataDir)
+      : env.LLMUX_HOME !== undefined && env.LLMUX_HOME !== ""
+        ? defaultHome(env)
+        : config.dataDir !== undefined
+          ? resolve(config.dataDir)
+          : defaultHome(env);
+  return {
+    server: config.server,
+    logging: config.logging,
+    providers,
+    routing: { providers, routes },
+    dataDir,
+    source,
+    autoProviders,
+  };
+}
+
+/** Validate raw (already parsed) config data; throws ConfigError listing every problem. */
+export function validateConfig(
+  raw: unknown,
+  source: string,
+  options: LoadOptions = {},
+  autoProviders: string[] = [],
+): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const missing: MissingVariable[] = [];
+  const expanded = expandEnvironment(raw ?? {}, env, missing);
+  const problems = missing.map((entry) => `${entry.path}: environment variable ${entry.name} is not set`);
+  const parsed = configSchema.safeParse(expanded, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
+    throw new ConfigError(source, problems);
+  }
+  checkReferences(parsed.data, problems);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return resolveConfig(parsed.data, source, autoProviders, options, env);
+}
+
+/** Find, read, expand and validate the configuration (built-in defaults when there is no file). */
+export function loadConfig(options: LoadOptions = {}): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const path = findConfigFile(options);
+  if (path === undefined) {
+    const defaults = builtInConfig(env);
+    return validateConfig(defaults.input, "built-in defaults", options, defaults.autoProviders);
+  }
+  if (!existsSync(path)) throw new ConfigError(path, ["file not found"]);
+  return validateConfig(parseFile(path), path, options);
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+
+export const timeoutsSchema = z
+  .object({
+    connectMs: positiveInt.optional(),
+    firstByteMs: positiveInt.optional(),
+    idleMs: positiveInt.optional(),
+    totalMs: positiveInt.optional(),
+  })
+  .strict();
+
+export const providerKindSchema = z.enum(["openai-chat", "openai-responses", "anthropic", "gemini", "demo"]);
+
+const credentialSchema = z
+  .object({
+    id: z.string().min(1),
+    apiKey: z.string().min(1),
+  })
+  .strict();
+
+const modelEntrySchema = z
+  .object({
+    upstream: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** `models: [m1, m2]` or `models: { m1: { upstream: real-name } }`; names may be globs (`claude-*`). */
+const modelsSchema = z.union([z.array(z.string().min(1)), z.record(z.string().min(1), modelEntrySchema.nullable())]);
+
+export const providerSchema = z
+  .object({
+    kind: providerKindSchema,
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    credentials: z.array(credentialSchema).default([]),
+    models: modelsSchema.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    timeouts: timeoutsSchema.optional(),
+  })
+  .strict();
+
+/** `provider/model`; the model part may be `*` (the client's model name). */
+const targetSchema = z.string().regex(/^[^/\s]+\/\S+$/, "expected a provider/model target");
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default("127.0.0.1"),
+        port: z.number().int().min(0).max(65535).default(8700),
+        apiKeys: z.array(z.string().min(1, "must not be empty")).optional(),
+        adminKey: z.string().min(1).optional(),
+        bodyLimitBytes: positiveInt.default(32 * 1024 * 1024),
+        headersTimeoutMs: positiveInt.default(30_000),
+        keepAliveTimeoutMs: positiveInt.default(65_000),
+        requestTimeoutMs: z.number().int().min(0).default(0),
+        shutdownGraceMs: z.number().int().min(0).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -"), providerSchema).default({}),
+    routes: z.record(z.string().min(1), z.array(targetSchema).min(1)).default({}),
+    timeouts: timeoutsSchema.prefault({}),
+    dataDir: z.string().min(1).optional(),
+    logging: z
+      .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type LlmuxConfig = z.output<typeof configSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type ProviderKind = z.output<typeof providerKindSchema>;
+export type TimeoutsConfig = z.output<typeof timeoutsSchema>;

@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Protocol } from "../../core/model/protocol.js";
+import type { Usage } from "../../core/model/usage.js";
+
+/** One request on its way through llmux: what it is, and what the log line will say about it. */
+export interface RequestContext {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly url: URL;
+  /** The protocol the client speaks (for errors and encoding). */
+  protocol: Protocol;
+  /** Aborted when the client goes away before the response is complete. */
+  readonly clientGone: AbortController;
+  log: RequestLog;
+}
+
+export interface RequestLog {
+  model?: string;
+  route?: string;
+  target?: string;
+  upstreamProtocol?: Protocol;
+  mode?: "passthrough" | "converted" | "local";
+  stream?: boolean;
+  status?: number;
+  ttfbMs?: number;
+  usage?: Usage;
+  finishReason?: string;
+  error?: string;
+  attempts?: number;
+  warnings?: number;
+}
