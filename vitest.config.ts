@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    globalSetup: ["test/global-setup.ts"],
     pool: "forks",
     reporters: ["default"],
   },
