@@ -8,7 +8,11 @@ import { sseData } from "./support/gateway.js";
 const BIN = join(process.cwd(), "bin", "llmux.js");
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LLMUX_HOME: mkdtempSync(join(tmpdir(), "llmux-home-")), ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    LLMUX_HOME: mkdtempSync(join(tmpdir(), "llmux-home-")),
+    ...extra,
+  };
   return env;
 }
 
@@ -22,7 +26,9 @@ afterEach(() => {
 });
 
 /** Start `llmux start --port 0` and wait for its banner. */
-async function startCli(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; banner: string; exited: Promise<number | null> }> {
+async function startCli(
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string; banner: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [BIN, "start", "--port", "0"], {
     env,
     cwd: mkdtempSync(join(tmpdir(), "llmux-cwd-")),
@@ -57,7 +63,10 @@ describe("llmux CLI", () => {
   it("check: lists every problem of a bad file with its path and exits non-zero, without a stack trace", () => {
     const dir = mkdtempSync(join(tmpdir(), "llmux-bad-"));
     const file = join(dir, "bad.yaml");
-    writeFileSync(file, "providers:\n  up1:\n    kind: openai-chat\n    credentials:\n      - { id: k1 }\nroutes:\n  default: [ up2/m ]\n");
+    writeFileSync(
+      file,
+      "providers:\n  up1:\n    kind: openai-chat\n    credentials:\n      - { id: k1 }\nroutes:\n  default: [ up2/m ]\n",
+    );
     const result = run(["check", "--config", file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("providers.up1.credentials[0].apiKey: required");
@@ -68,7 +77,7 @@ describe("llmux CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "llmux-good-"));
     writeFileSync(
       join(dir, "llmux.yaml"),
-      "providers:\n  up1:\n    kind: anthropic\n    credentials: [ { id: k1, apiKey: \"${KEY:-sk}\" } ]\n    models: { fast: { upstream: claude-haiku } }\nroutes:\n  default: [ up1/fast ]\n",
+      'providers:\n  up1:\n    kind: anthropic\n    credentials: [ { id: k1, apiKey: "${KEY:-sk}" } ]\n    models: { fast: { upstream: claude-haiku } }\nroutes:\n  default: [ up1/fast ]\n',
     );
     const result = run(["check"], cleanEnv(), dir);
     expect(result.status).toBe(0);
@@ -96,7 +105,12 @@ describe("llmux CLI", () => {
     const messages = await fetch(`${url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "anything", max_tokens: 50, stream: true, messages: [{ role: "user", content: "Stream please" }] }),
+      body: JSON.stringify({
+        model: "anything",
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: "user", content: "Stream please" }],
+      }),
     });
     const events = sseData(await messages.text()).map((data) => JSON.parse(data) as { type: string });
     expect(events[0]!.type).toBe("message_start");
@@ -129,7 +143,11 @@ describe("llmux CLI", () => {
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "demo", stream: true, messages: [{ role: "user", content: "a long enough prompt to stream" }] }),
+      body: JSON.stringify({
+        model: "demo",
+        stream: true,
+        messages: [{ role: "user", content: "a long enough prompt to stream" }],
+      }),
     });
     const reader = response.body!.getReader();
     const first = await reader.read();

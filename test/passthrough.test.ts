@@ -32,7 +32,9 @@ interface Case {
 const chatText = (payloads: Record<string, unknown>[]) =>
   payloads
     .map((payload) => {
-      const choice = (payload.choices as { delta?: { content?: string }; message?: { content?: string } }[] | undefined)?.[0];
+      const choice = (
+        payload.choices as { delta?: { content?: string }; message?: { content?: string } }[] | undefined
+      )?.[0];
       return choice?.delta?.content ?? choice?.message?.content ?? "";
     })
     .join("");
@@ -62,7 +64,10 @@ const CASES: Case[] = [
           if (payload.type === "response.output_text.delta") return payload.delta as string;
           if (payload.object === "response") {
             const output = payload.output as { type: string; content?: { text?: string }[] }[];
-            return output.flatMap((item) => item.content ?? []).map((part) => part.text ?? "").join("");
+            return output
+              .flatMap((item) => item.content ?? [])
+              .map((part) => part.text ?? "")
+              .join("");
           }
           return "";
         })
@@ -71,7 +76,12 @@ const CASES: Case[] = [
   {
     protocol: "anthropic",
     path: () => "/v1/messages",
-    body: (stream) => ({ model: "claude-model", max_tokens: 100, stream, messages: [{ role: "user", content: "hi" }] }),
+    body: (stream) => ({
+      model: "claude-model",
+      max_tokens: 100,
+      stream,
+      messages: [{ role: "user", content: "hi" }],
+    }),
     headers: { "anthropic-version": "2023-06-01", "anthropic-beta": "test-beta" },
     upstreamModel: (request) => (request.body as { model: string }).model,
     authHeader: ["x-api-key", "sk-ant"],
@@ -80,14 +90,16 @@ const CASES: Case[] = [
       payloads
         .map((payload) => {
           if (payload.type === "content_block_delta") return (payload.delta as { text?: string }).text ?? "";
-          if (payload.type === "message") return (payload.content as { text?: string }[]).map((block) => block.text ?? "").join("");
+          if (payload.type === "message")
+            return (payload.content as { text?: string }[]).map((block) => block.text ?? "").join("");
           return "";
         })
         .join(""),
   },
   {
     protocol: "gemini",
-    path: (stream) => `/v1beta/models/gemini-model:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
+    path: (stream) =>
+      `/v1beta/models/gemini-model:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
     body: () => ({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
     headers: {},
     upstreamModel: (request) => /models\/([^:]+):/.exec(request.path)?.[1],
@@ -96,7 +108,10 @@ const CASES: Case[] = [
     text: (payloads) =>
       payloads
         .map((payload) =>
-          ((payload.candidates as { content?: { parts?: { text?: string }[] } }[] | undefined)?.[0]?.content?.parts ?? [])
+          (
+            (payload.candidates as { content?: { parts?: { text?: string }[] } }[] | undefined)?.[0]?.content
+              ?.parts ?? []
+          )
             .map((part) => part.text ?? "")
             .join(""),
         )
@@ -107,10 +122,17 @@ const CASES: Case[] = [
 describe.each(CASES)("same-protocol passthrough: $protocol", (testCase) => {
   for (const stream of [false, true]) {
     it(`${stream ? "streams" : "answers"} through the target's credential and wire model, reporting the client's model`, async () => {
-      mock.enqueue({ steps: [{ type: "text", text: "Hello there, friend.", deltas: 4 }], usage: { input: 12, output: 5 } });
+      mock.enqueue({
+        steps: [{ type: "text", text: "Hello there, friend.", deltas: 4 }],
+        usage: { input: 12, output: 5 },
+      });
       const response = await fetch(`${gateway.url}${testCase.path(stream)}`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer client-key", ...testCase.headers },
+        headers: {
+          "content-type": "application/json",
+          authorization: "Bearer client-key",
+          ...testCase.headers,
+        },
         body: JSON.stringify(testCase.body(stream)),
       });
       expect(response.status).toBe(200);
@@ -130,9 +152,12 @@ describe.each(CASES)("same-protocol passthrough: $protocol", (testCase) => {
       expect(testCase.text(payloads)).toBe("Hello there, friend.");
       const reported = payloads.map(testCase.reportedModel).filter((model) => model !== undefined);
       expect(reported.length).toBeGreaterThan(0);
-      expect(new Set(reported)).toEqual(new Set([testCase.protocol === "gemini" ? "gemini-model" : testCase.body(stream).model]));
+      expect(new Set(reported)).toEqual(
+        new Set([testCase.protocol === "gemini" ? "gemini-model" : testCase.body(stream).model]),
+      );
       expect(text).not.toContain("upstream-");
-      if (stream && testCase.protocol === "openai-chat") expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+      if (stream && testCase.protocol === "openai-chat")
+        expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     });
   }
 
@@ -152,12 +177,19 @@ describe.each(CASES)("same-protocol passthrough: $protocol", (testCase) => {
 
 describe("passthrough streaming timing", () => {
   it("forwards each event as it arrives, not at the end", async () => {
-    mock.enqueue({ steps: [{ type: "text", text: "one two three four five six", deltas: 6 }], chunkDelayMs: 120 });
+    mock.enqueue({
+      steps: [{ type: "text", text: "one two three four five six", deltas: 6 }],
+      chunkDelayMs: 120,
+    });
     const started = performance.now();
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "chat-model", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "chat-model",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     const reader = response.body!.getReader();
     const first = await reader.read();

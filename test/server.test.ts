@@ -30,15 +30,22 @@ function post(path: string, body: string | Buffer, headers: Record<string, strin
 }
 
 const CHAT = JSON.stringify({ model: "chat-model", messages: [{ role: "user", content: "hi" }] });
-const MESSAGES = JSON.stringify({ model: "claude-model", max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+const MESSAGES = JSON.stringify({
+  model: "claude-model",
+  max_tokens: 10,
+  messages: [{ role: "user", content: "hi" }],
+});
 const GEMINI = JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] });
 
 describe("inbound auth", () => {
   it("accepts a configured key as Bearer, x-api-key or x-goog-api-key", async () => {
-    expect((await post("/v1/chat/completions", CHAT, { authorization: "Bearer first-key" })).status).toBe(200);
+    expect((await post("/v1/chat/completions", CHAT, { authorization: "Bearer first-key" })).status).toBe(
+      200,
+    );
     expect((await post("/v1/messages", MESSAGES, { "x-api-key": "second-key" })).status).toBe(200);
     expect(
-      (await post("/v1beta/models/gemini-model:generateContent", GEMINI, { "x-goog-api-key": "first-key" })).status,
+      (await post("/v1beta/models/gemini-model:generateContent", GEMINI, { "x-goog-api-key": "first-key" }))
+        .status,
     ).toBe(200);
   });
 
@@ -51,7 +58,9 @@ describe("inbound auth", () => {
     expect(anthropic.status).toBe(401);
     expect(await anthropic.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
 
-    const gemini = await post("/v1beta/models/gemini-model:generateContent", GEMINI, { "x-goog-api-key": "nope" });
+    const gemini = await post("/v1beta/models/gemini-model:generateContent", GEMINI, {
+      "x-goog-api-key": "nope",
+    });
     expect(gemini.status).toBe(401);
     expect(await gemini.json()).toMatchObject({ error: { code: 401, status: "UNAUTHENTICATED" } });
   });
@@ -75,18 +84,31 @@ describe("bad input gets a clear error in the client's protocol", () => {
   });
 
   it("a body over the limit -> 413", async () => {
-    const response = await post("/v1/chat/completions", JSON.stringify({ model: "x", pad: "x".repeat(10_000) }), key);
+    const response = await post(
+      "/v1/chat/completions",
+      JSON.stringify({ model: "x", pad: "x".repeat(10_000) }),
+      key,
+    );
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: { message: expect.stringMatching(/exceeds the limit/) } });
+    expect(await response.json()).toMatchObject({
+      error: { message: expect.stringMatching(/exceeds the limit/) },
+    });
   });
 
   it("a form body -> 415", async () => {
-    const response = await post("/v1/chat/completions", "a=b", { ...key, "content-type": "application/x-www-form-urlencoded" });
+    const response = await post("/v1/chat/completions", "a=b", {
+      ...key,
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(response.status).toBe(415);
   });
 
   it("invalid UTF-8 -> 400", async () => {
-    const response = await post("/v1beta/models/gemini-model:generateContent", Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), key);
+    const response = await post(
+      "/v1beta/models/gemini-model:generateContent",
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      key,
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { status: "INVALID_ARGUMENT" } });
   });
@@ -115,7 +137,9 @@ describe("client disconnects", () => {
       let count = 0;
       const timer = setInterval(() => {
         count++;
-        response.write(`data: {"id":"x","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"${count}"},"finish_reason":null}]}\n\n`);
+        response.write(
+          `data: {"id":"x","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"${count}"},"finish_reason":null}]}\n\n`,
+        );
       }, 50);
       response.on("close", () => {
         closedAt = performance.now();
@@ -125,7 +149,9 @@ describe("client disconnects", () => {
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     local = await startTestGateway({
-      providers: { slow: { kind: "openai-chat", baseUrl: `${upstreamUrl}/v1`, credentials: [{ id: "k", apiKey: "k" }] } },
+      providers: {
+        slow: { kind: "openai-chat", baseUrl: `${upstreamUrl}/v1`, credentials: [{ id: "k", apiKey: "k" }] },
+      },
       routes: { default: ["slow/m"] },
     });
   });
@@ -149,7 +175,8 @@ describe("client disconnects", () => {
     const abortedAt = performance.now();
     controller.abort();
     const deadline = Date.now() + 2000;
-    while (closedAt === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (closedAt === undefined && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(closedAt).toBeDefined();
     expect(closedAt! - abortedAt).toBeLessThan(1000);
   });
@@ -162,7 +189,11 @@ describe("graceful shutdown", () => {
     const response = await fetch(`${local.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "chat-model", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "chat-model",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     const stopping = local.stop(5000);
     const text = await response.text();

@@ -8,7 +8,9 @@ function quote(text: string): string {
 export function exampleCurls(url: string, config: ResolvedConfig): string[] {
   const auth = config.server.apiKeys !== undefined ? ` -H "authorization: Bearer $LLMUX_KEY"` : "";
   const json = " -H 'content-type: application/json'";
-  const model = config.routing.routes.has("default") ? "default" : [...config.routing.routes.keys()][0] ?? "demo";
+  const model = config.routing.routes.has("default")
+    ? "default"
+    : ([...config.routing.routes.keys()][0] ?? "demo");
   const hello = "Say hello";
   return [
     `# OpenAI Chat Completions\ncurl -sN ${url}/v1/chat/completions${json}${auth} -d ${quote(
@@ -27,7 +29,11 @@ export function exampleCurls(url: string, config: ResolvedConfig): string[] {
 }
 
 export function startupBanner(url: string, config: ResolvedConfig, version: string): string {
-  const lines = [`llmux ${version} listening on ${url}`, `config: ${config.source}`, `data dir: ${config.dataDir}`];
+  const lines = [
+    `llmux ${version} listening on ${url}`,
+    `config: ${config.source}`,
+    `data dir: ${config.dataDir}`,
+  ];
   if (config.autoProviders.length > 0) {
     const described = config.autoProviders.map((id) => {
       const provider = config.providers.get(id);
@@ -39,7 +45,9 @@ export function startupBanner(url: string, config: ResolvedConfig, version: stri
   if (config.providers.has("demo") && config.source === "built-in defaults") {
     lines.push("default route: the built-in demo model (no keys, no network)");
   }
-  lines.push(config.server.apiKeys === undefined ? "inbound auth: off (open local gateway)" : "inbound auth: on");
+  lines.push(
+    config.server.apiKeys === undefined ? "inbound auth: off (open local gateway)" : "inbound auth: on",
+  );
   lines.push("", "Try it:", ...exampleCurls(url, config), "");
   return lines.join("\n");
 }
@@ -53,12 +61,21 @@ export function describeConfig(config: ResolvedConfig): string {
     "providers:",
   ];
   for (const provider of config.providers.values()) {
-    const models = provider.models.length === 0 ? "(any model)" : provider.models.map((model) =>
-      model.upstream === undefined ? model.name : `${model.name} -> ${model.upstream}`,
-    ).join(", ");
+    const models =
+      provider.models.length === 0
+        ? "(any model)"
+        : provider.models
+            .map((model) =>
+              model.upstream === undefined ? model.name : `${model.name} -> ${model.upstream}`,
+            )
+            .join(", ");
     const credentials = provider.credentials.map((credential) => credential.id).join(", ") || "(none)";
     const base = provider.kind === "demo" ? "built-in" : provider.baseUrl;
-    lines.push(`  ${provider.id}: ${provider.kind} ${base}`, `    credentials: ${credentials}`, `    models: ${models}`);
+    lines.push(
+      `  ${provider.id}: ${provider.kind} ${base}`,
+      `    credentials: ${credentials}`,
+      `    models: ${models}`,
+    );
   }
   lines.push("routes:");
   for (const [name, targets] of config.routing.routes) {

@@ -16,10 +16,30 @@ export async function startTestGateway(raw: unknown, env: NodeJS.ProcessEnv = {}
 export function mockProvidersConfig(mockUrl: string, extra: Record<string, unknown> = {}) {
   return {
     providers: {
-      chat: { kind: "openai-chat", baseUrl: `${mockUrl}/v1`, credentials: [{ id: "c1", apiKey: "sk-chat" }], models: { "chat-model": { upstream: "upstream-chat" } } },
-      responses: { kind: "openai-responses", baseUrl: `${mockUrl}/v1`, credentials: [{ id: "r1", apiKey: "sk-resp" }], models: { "responses-model": { upstream: "upstream-responses" } } },
-      claude: { kind: "anthropic", baseUrl: mockUrl, credentials: [{ id: "a1", apiKey: "sk-ant" }], models: { "claude-model": { upstream: "upstream-claude" } } },
-      gem: { kind: "gemini", baseUrl: mockUrl, credentials: [{ id: "g1", apiKey: "g-key" }], models: { "gemini-model": { upstream: "upstream-gemini" } } },
+      chat: {
+        kind: "openai-chat",
+        baseUrl: `${mockUrl}/v1`,
+        credentials: [{ id: "c1", apiKey: "sk-chat" }],
+        models: { "chat-model": { upstream: "upstream-chat" } },
+      },
+      responses: {
+        kind: "openai-responses",
+        baseUrl: `${mockUrl}/v1`,
+        credentials: [{ id: "r1", apiKey: "sk-resp" }],
+        models: { "responses-model": { upstream: "upstream-responses" } },
+      },
+      claude: {
+        kind: "anthropic",
+        baseUrl: mockUrl,
+        credentials: [{ id: "a1", apiKey: "sk-ant" }],
+        models: { "claude-model": { upstream: "upstream-claude" } },
+      },
+      gem: {
+        kind: "gemini",
+        baseUrl: mockUrl,
+        credentials: [{ id: "g1", apiKey: "g-key" }],
+        models: { "gemini-model": { upstream: "upstream-gemini" } },
+      },
     },
     routes: { default: ["chat/chat-model"] },
     ...extra,

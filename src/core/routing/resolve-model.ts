@@ -79,7 +79,11 @@ export function findProviderModel(provider: RoutingProvider, name: string): Reso
   return undefined;
 }
 
-function resolveTarget(table: RoutingTable, target: RouteTarget, clientModel: string): ResolvedTarget | undefined {
+function resolveTarget(
+  table: RoutingTable,
+  target: RouteTarget,
+  clientModel: string,
+): ResolvedTarget | undefined {
   const provider = table.providers.get(target.provider);
   if (provider === undefined) return undefined;
   const name = target.model === "*" ? clientModel : target.model;
@@ -112,9 +116,13 @@ export function resolveModel(table: RoutingTable, clientModel: string, clientPro
     if (provider !== undefined) {
       const resolved = findProviderModel(provider, clientModel.slice(slash + 1));
       if (resolved === undefined) {
-        throw new LlmuxError("not_found", `provider "${provider.id}" has no model "${clientModel.slice(slash + 1)}"`, {
-          param: "model",
-        });
+        throw new LlmuxError(
+          "not_found",
+          `provider "${provider.id}" has no model "${clientModel.slice(slash + 1)}"`,
+          {
+            param: "model",
+          },
+        );
       }
       return { route: clientModel, targets: [resolved] };
     }
@@ -133,7 +141,11 @@ export function resolveModel(table: RoutingTable, clientModel: string, clientPro
 
   const fallback = resolveRoute(table, "default", clientModel);
   if (fallback !== undefined && fallback.targets.length > 0) return fallback;
-  throw new LlmuxError("not_found", `no route or provider serves model "${clientModel}" and there is no default route`, {
-    param: "model",
-  });
+  throw new LlmuxError(
+    "not_found",
+    `no route or provider serves model "${clientModel}" and there is no default route`,
+    {
+      param: "model",
+    },
+  );
 }

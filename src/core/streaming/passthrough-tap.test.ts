@@ -51,7 +51,9 @@ describe("PassthroughTap", () => {
     const lines = fixture("vercel-ai/anthropic/anthropic-text.chunks.txt").trim().split("\n");
     const input = Buffer.from(sse(lines, true));
     const upstreamModel = (JSON.parse(lines[0]!) as { message: { model: string } }).message.model;
-    const expected = input.toString("utf8").replace(`"model":"${upstreamModel}"`, '"model":"claude-client-name"');
+    const expected = input
+      .toString("utf8")
+      .replace(`"model":"${upstreamModel}"`, '"model":"claude-client-name"');
     for (const { output, tap } of runAtSplits(
       () => new PassthroughTap(TAP_READERS.anthropic, decodeUsage, "claude-client-name"),
       input,
@@ -67,7 +69,11 @@ describe("PassthroughTap", () => {
   it("keeps CRLF framing byte for byte (Gemini) and rewrites modelVersion", () => {
     const lines = fixture("vercel-ai/google/google-reasoning.chunks.txt").trim().split("\n");
     const input = Buffer.from(sse(lines, false, "\r\n\r\n"));
-    const results = runAtSplits(() => new PassthroughTap(TAP_READERS.gemini, decodeUsage, "my-gemini"), input, 5);
+    const results = runAtSplits(
+      () => new PassthroughTap(TAP_READERS.gemini, decodeUsage, "my-gemini"),
+      input,
+      5,
+    );
     for (const { output, tap } of results) {
       expect(output.replace(/"modelVersion":\s*"[^"]*"/g, "")).toBe(
         input.toString("utf8").replace(/"modelVersion":\s*"[^"]*"/g, ""),
@@ -101,7 +107,9 @@ describe("PassthroughTap", () => {
   });
 
   it("keeps comment lines (keep-alives) and records an in-stream error", () => {
-    const input = Buffer.from(': OPENROUTER PROCESSING\n\ndata: {"error":{"message":"Token limit reached","code":400}}\n\n');
+    const input = Buffer.from(
+      ': OPENROUTER PROCESSING\n\ndata: {"error":{"message":"Token limit reached","code":400}}\n\n',
+    );
     const tap = new PassthroughTap(TAP_READERS["openai-chat"], decodeUsage, "m");
     expect(Buffer.concat([tap.push(input) ?? Buffer.alloc(0)]).toString()).toBe(input.toString());
     expect(tap.result.error).toBe("Token limit reached");
@@ -112,7 +120,9 @@ describe("PassthroughTap", () => {
     const tap = new PassthroughTap(TAP_READERS.anthropic, decodeUsage, "alias");
     const out = tap.body(body).toString("utf8");
     expect(JSON.parse(out).model).toBe("alias");
-    expect(out.replace(/"model":\s*"alias"/, "")).toBe(body.toString("utf8").replace(/"model":\s*"[^"]*"/, ""));
+    expect(out.replace(/"model":\s*"alias"/, "")).toBe(
+      body.toString("utf8").replace(/"model":\s*"[^"]*"/, ""),
+    );
     expect(tap.result.finishReason).toBe("end_turn");
   });
 });

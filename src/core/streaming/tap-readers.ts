@@ -53,13 +53,18 @@ const RESPONSE_DONE = [
   Buffer.from("response.failed"),
   Buffer.from('"type":"error"'),
 ];
-const ANTHROPIC_EVENTS = [Buffer.from("message_start"), Buffer.from("message_delta"), Buffer.from("event: error")];
+const ANTHROPIC_EVENTS = [
+  Buffer.from("message_start"),
+  Buffer.from("message_delta"),
+  Buffer.from("event: error"),
+];
 const FINISH_REASON_GEMINI = Buffer.from('"finishReason"');
 
 const openAiChat: TapReader = {
   modelKey: "model",
   modelKeyLast: false,
-  interesting: (raw) => hasNonNullField(raw, USAGE) || hasNonNullField(raw, FINISH_REASON) || raw.includes(ERROR),
+  interesting: (raw) =>
+    hasNonNullField(raw, USAGE) || hasNonNullField(raw, FINISH_REASON) || raw.includes(ERROR),
   read(payload, decodeUsage) {
     const update = withUsage({}, payload.usage, decodeUsage);
     const reason = firstChoice(payload, "choices")?.finish_reason;
@@ -77,7 +82,9 @@ const openAiResponses: TapReader = {
   read(payload, decodeUsage) {
     const response = isJsonObject(payload.response) ? payload.response : payload;
     const update = withUsage({}, response.usage, decodeUsage);
-    const incomplete = isJsonObject(response.incomplete_details) ? response.incomplete_details.reason : undefined;
+    const incomplete = isJsonObject(response.incomplete_details)
+      ? response.incomplete_details.reason
+      : undefined;
     if (typeof incomplete === "string") update.finishReason = incomplete;
     else if (typeof response.status === "string") update.finishReason = response.status;
     const error = payload.type === "error" ? errorMessage(payload) : errorMessage(response.error);

@@ -37,8 +37,10 @@ export function expandEnvironment(
   missing: MissingVariable[],
   path = "",
 ): unknown {
-  if (typeof value === "string") return value.includes("${") ? expandString(value, env, path, missing) : value;
-  if (Array.isArray(value)) return value.map((item, index) => expandEnvironment(item, env, missing, joinPath(path, index)));
+  if (typeof value === "string")
+    return value.includes("${") ? expandString(value, env, path, missing) : value;
+  if (Array.isArray(value))
+    return value.map((item, index) => expandEnvironment(item, env, missing, joinPath(path, index)));
   if (typeof value === "object" && value !== null) {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {

@@ -78,7 +78,9 @@ describe("loadConfig", () => {
       providers: { up1: { kind: "anthropic", credentials: [] } },
       routes: { default: ["nope/m1"] },
     });
-    expect(problems).toContain("providers.up1.credentials: at least one credential is required for kind anthropic");
+    expect(problems).toContain(
+      "providers.up1.credentials: at least one credential is required for kind anthropic",
+    );
     expect(problems).toContain('routes.default[0]: unknown provider "nope"');
   });
 
@@ -101,7 +103,10 @@ describe("loadConfig", () => {
     expect([...bare.providers.keys()]).toEqual(["demo"]);
     expect(bare.autoProviders).toEqual([]);
 
-    const withKeys = loadConfig({ cwd, env: { LLMUX_HOME: cwd, ANTHROPIC_API_KEY: "sk-ant", GEMINI_API_KEY: "g" } });
+    const withKeys = loadConfig({
+      cwd,
+      env: { LLMUX_HOME: cwd, ANTHROPIC_API_KEY: "sk-ant", GEMINI_API_KEY: "g" },
+    });
     expect(withKeys.autoProviders).toEqual(["anthropic", "gemini"]);
     expect(withKeys.providers.get("anthropic")?.baseUrl).toBe("https://api.anthropic.com");
     expect(withKeys.providers.get("anthropic")?.credentials[0]?.apiKey).toBe("sk-ant");
@@ -111,6 +116,8 @@ describe("loadConfig", () => {
   it("keeps state in LLMUX_HOME, or --data-dir when given", () => {
     const cwd = mkdtempSync(join(tmpdir(), "llmux-home-"));
     expect(loadConfig({ cwd, env: { LLMUX_HOME: "/tmp/llmux-x" } }).dataDir).toBe("/tmp/llmux-x");
-    expect(loadConfig({ cwd, env: { LLMUX_HOME: "/tmp/llmux-x" }, dataDir: "state" }).dataDir).toBe(join(cwd, "state"));
+    expect(loadConfig({ cwd, env: { LLMUX_HOME: "/tmp/llmux-x" }, dataDir: "state" }).dataDir).toBe(
+      join(cwd, "state"),
+    );
   });
 });

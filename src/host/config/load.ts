@@ -37,7 +37,9 @@ export interface LoadOptions {
 }
 
 export function defaultHome(env: NodeJS.ProcessEnv): string {
-  return env.LLMUX_HOME !== undefined && env.LLMUX_HOME !== "" ? resolve(env.LLMUX_HOME) : join(homedir(), ".llmux");
+  return env.LLMUX_HOME !== undefined && env.LLMUX_HOME !== ""
+    ? resolve(env.LLMUX_HOME)
+    : join(homedir(), ".llmux");
 }
 
 /** `--config FILE`, else ./llmux.yaml (or .yml/.json), else ~/.llmux/config.yaml ($LLMUX_HOME/config.yaml); `undefined` = none. */
@@ -63,7 +65,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.input === undefined) return "required";
-  if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
   return issue.message;
 }
 
@@ -72,12 +75,16 @@ function parseFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(path, [`cannot read file: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ConfigError(path, [
+      `cannot read file: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
   }
   try {
     return extname(path) === ".json" ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
   } catch (error) {
-    throw new ConfigError(path, [`not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${String(error)}`]);
+    throw new ConfigError(path, [
+      `not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${String(error)}`,
+    ]);
   }
 }
 
@@ -89,11 +96,14 @@ function parseTarget(text: string): RouteTarget {
 function checkReferences(config: LlmuxConfig, problems: string[]): void {
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.kind !== "demo" && provider.credentials.length === 0) {
-      problems.push(`providers.${id}.credentials: at least one credential is required for kind ${provider.kind}`);
+      problems.push(
+        `providers.${id}.credentials: at least one credential is required for kind ${provider.kind}`,
+      );
     }
     const seen = new Set<string>();
     provider.credentials.forEach((credential, index) => {
-      if (seen.has(credential.id)) problems.push(`providers.${id}.credentials[${index}].id: duplicate id "${credential.id}"`);
+      if (seen.has(credential.id))
+        problems.push(`providers.${id}.credentials[${index}].id: duplicate id "${credential.id}"`);
       seen.add(credential.id);
     });
   }
@@ -173,7 +183,8 @@ export function validateConfig(
   const problems = missing.map((entry) => `${entry.path}: environment variable ${entry.name} is not set`);
   const parsed = configSchema.safeParse(expanded, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
     throw new ConfigError(source, problems);
   }
   checkReferences(parsed.data, problems);

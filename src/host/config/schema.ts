@@ -27,7 +27,10 @@ const modelEntrySchema = z
   .strict();
 
 /** `models: [m1, m2]` or `models: { m1: { upstream: real-name } }`; names may be globs (`claude-*`). */
-const modelsSchema = z.union([z.array(z.string().min(1)), z.record(z.string().min(1), modelEntrySchema.nullable())]);
+const modelsSchema = z.union([
+  z.array(z.string().min(1)),
+  z.record(z.string().min(1), modelEntrySchema.nullable()),
+]);
 
 export const providerSchema = z
   .object({
@@ -59,12 +62,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -"), providerSchema).default({}),
+    providers: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -"), providerSchema)
+      .default({}),
     routes: z.record(z.string().min(1), z.array(targetSchema).min(1)).default({}),
     timeouts: timeoutsSchema.prefault({}),
     dataDir: z.string().min(1).optional(),
     logging: z
-      .object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
+      .object({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+      })
       .strict()
       .prefault({}),
   })

@@ -1,9 +1,9 @@
 import type { CoreContext } from "../../core/model/protocol.js";
 import type { ResolvedConfig } from "../config/resolved.js";
+import type { ProviderRegistry } from "../providers/registry.js";
 import type { KeyRing } from "../server/auth.js";
 import type { ResponseStore } from "../state/response-store.js";
 import type { Logger } from "../telemetry/logger.js";
-import type { ProviderRegistry } from "../providers/registry.js";
 
 /** Everything a request handler needs from the running instance. */
 export interface App {

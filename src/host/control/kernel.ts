@@ -36,7 +36,10 @@ export function hostContext(): CoreContext {
   };
 }
 
-export async function startGateway(config: ResolvedConfig, options: StartOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: ResolvedConfig,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const providers = new ProviderRegistry(config, new DemoTransport());
@@ -50,7 +53,10 @@ export async function startGateway(config: ResolvedConfig, options: StartOptions
     version: VERSION,
   };
   const inFlight = new InFlight();
-  const server = createServer({ keepAliveTimeout: config.server.keepAliveTimeoutMs }, createRequestListener(app, inFlight));
+  const server = createServer(
+    { keepAliveTimeout: config.server.keepAliveTimeoutMs },
+    createRequestListener(app, inFlight),
+  );
   server.headersTimeout = config.server.headersTimeoutMs;
   server.requestTimeout = config.server.requestTimeoutMs;
 

@@ -1,9 +1,9 @@
+import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import { accumulate, createSnapshot, responseToEvents } from "../../core/model/accumulate.js";
 import { LlmuxError } from "../../core/model/errors.js";
 import type { StreamEvent } from "../../core/model/events.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
-import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import type { ProtocolAdapter, StreamEncoder } from "../../core/protocols/adapter.js";
 import type { ResolvedTarget } from "../../core/routing/resolve-model.js";
 import { SseDecoder } from "../../core/sse/decoder.js";
@@ -32,7 +32,11 @@ const MAX_BODY = 256 * 1024 * 1024;
  * events -> canonical events -> client wire events, one event at a time. A non-streaming
  * client of a streaming upstream (and the reverse) goes through the same reducer.
  */
-export async function forwardConverted(app: App, context: RequestContext, plan: ConvertedPlan): Promise<void> {
+export async function forwardConverted(
+  app: App,
+  context: RequestContext,
+  plan: ConvertedPlan,
+): Promise<void> {
   const { provider, upstream, client, request } = plan;
   const upstreamProtocol = upstream.protocol;
   const encoded = upstream.encodeRequest(request, { model: plan.target.upstreamModel }, app.core);
@@ -40,7 +44,13 @@ export async function forwardConverted(app: App, context: RequestContext, plan: 
   const response = await provider.transport.send({
     protocol: upstreamProtocol,
     stream: request.stream,
-    url: upstreamUrl(provider.config, upstreamProtocol, "generate", plan.target.upstreamModel, request.stream),
+    url: upstreamUrl(
+      provider.config,
+      upstreamProtocol,
+      "generate",
+      plan.target.upstreamModel,
+      request.stream,
+    ),
     headers: upstreamHeaders(provider.config, upstreamProtocol, provider.nextCredential(), undefined),
     body: JSON.stringify(encoded.body),
     signal: context.clientGone.signal,
@@ -62,7 +72,10 @@ export async function forwardConverted(app: App, context: RequestContext, plan: 
     if (contentType.includes("text/event-stream")) {
       await decodeStream(upstream, app, response.body, record);
     } else {
-      const whole = upstream.decodeResponse(parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"), app.core);
+      const whole = upstream.decodeResponse(
+        parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"),
+        app.core,
+      );
       for (const event of responseToEvents(whole)) record(event);
     }
     if (snapshot.error !== undefined) throw LlmuxError.fromData(snapshot.error);
@@ -77,11 +90,16 @@ export async function forwardConverted(app: App, context: RequestContext, plan: 
 
   let pending: Promise<void> | undefined;
   const encoder: StreamEncoder = client.createStreamEncoder(
-    request.includeUsage === true ? { model: plan.clientModel, includeUsage: true } : { model: plan.clientModel },
+    request.includeUsage === true
+      ? { model: plan.clientModel, includeUsage: true }
+      : { model: plan.clientModel },
     app.core,
     (text) => {
       if (!context.response.headersSent) {
-        startStream(context, 200, { "content-type": "text/event-stream; charset=utf-8", "x-request-id": context.id });
+        startStream(context, 200, {
+          "content-type": "text/event-stream; charset=utf-8",
+          "x-request-id": context.id,
+        });
       }
       const drained = writeChunk(context, text);
       if (drained !== undefined) pending = drained;
@@ -98,7 +116,10 @@ export async function forwardConverted(app: App, context: RequestContext, plan: 
     if (contentType.includes("text/event-stream")) {
       await decodeStream(upstream, app, response.body, forward, () => pending);
     } else {
-      const whole = upstream.decodeResponse(parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"), app.core);
+      const whole = upstream.decodeResponse(
+        parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"),
+        app.core,
+      );
       for (const event of responseToEvents(whole)) forward(event);
     }
   } catch (error) {
@@ -136,4 +157,3 @@ function finishLog(context: RequestContext, response: CanonicalResponse): void {
   context.log.usage = response.usage;
   context.log.finishReason = response.finishReason;
 }
-

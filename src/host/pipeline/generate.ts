@@ -1,9 +1,9 @@
+import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import { LlmuxError } from "../../core/model/errors.js";
 import { isJsonObject, type JsonObject } from "../../core/model/json.js";
 import type { Message } from "../../core/model/parts.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
-import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import type { InboundRequestInfo } from "../../core/protocols/adapter.js";
 import { ADAPTERS } from "../../core/protocols/registry.js";
 import { resolveModel } from "../../core/routing/resolve-model.js";
@@ -23,15 +23,24 @@ function clientModelOf(body: JsonObject, info: InboundRequestInfo): string {
   if (info.model !== undefined) return info.model;
   const model = body.model;
   if (typeof model !== "string" || model === "") {
-    throw new LlmuxError("invalid_request", "model: required (a route name, provider/model, or a model name)", {
-      param: "model",
-    });
+    throw new LlmuxError(
+      "invalid_request",
+      "model: required (a route name, provider/model, or a model name)",
+      {
+        param: "model",
+      },
+    );
   }
   return model;
 }
 
 /** A generation request (any of the four protocols): resolve the target, then passthrough or convert. */
-export async function handleGenerate(app: App, context: RequestContext, raw: Buffer, info: InboundRequestInfo): Promise<void> {
+export async function handleGenerate(
+  app: App,
+  context: RequestContext,
+  raw: Buffer,
+  info: InboundRequestInfo,
+): Promise<void> {
   const body = parseClientBody(raw);
   const clientModel = clientModelOf(body, info);
   const stream = info.stream ?? body.stream === true;
@@ -42,7 +51,10 @@ export async function handleGenerate(app: App, context: RequestContext, raw: Buf
   context.log.route = resolution.route;
   const target = resolution.targets[0];
   if (target === undefined) {
-    throw new LlmuxError("unavailable", `route "${resolution.route}" has no target that serves model "${clientModel}"`);
+    throw new LlmuxError(
+      "unavailable",
+      `route "${resolution.route}" has no target that serves model "${clientModel}"`,
+    );
   }
   const provider = app.providers.get(target.provider);
   if (provider === undefined) throw new LlmuxError("internal", `provider ${target.provider} is not running`);
@@ -87,10 +99,14 @@ function withStoredHistory(app: App, request: CanonicalRequest): CanonicalReques
   if (previousId === undefined) return request;
   const stored = app.responses.get(previousId, app.core.now());
   if (stored === undefined) {
-    throw new LlmuxError("invalid_request", `previous response "${previousId}" was not found (it expired or was not stored)`, {
-      param: "previous_response_id",
-      status: 404,
-    });
+    throw new LlmuxError(
+      "invalid_request",
+      `previous response "${previousId}" was not found (it expired or was not stored)`,
+      {
+        param: "previous_response_id",
+        status: 404,
+      },
+    );
   }
   return {
     ...request,

@@ -26,13 +26,20 @@ export interface PassthroughPlan {
 const MAX_ERROR_BODY = 1024 * 1024;
 
 /** Upstream response headers worth passing on to the client. */
-const PASSED_HEADERS = ["retry-after", "retry-after-ms", "request-id", "x-request-id", "openai-processing-ms"];
+const PASSED_HEADERS = [
+  "retry-after",
+  "retry-after-ms",
+  "request-id",
+  "x-request-id",
+  "openai-processing-ms",
+];
 
 function passedHeaders(headers: IncomingHttpHeaders, requestId: string): Record<string, string> {
   const result: Record<string, string> = { "x-request-id": requestId };
   for (const name of PASSED_HEADERS) {
     const value = headers[name];
-    if (typeof value === "string" && name !== "x-request-id") result[name === "request-id" ? "x-upstream-request-id" : name] = value;
+    if (typeof value === "string" && name !== "x-request-id")
+      result[name === "request-id" ? "x-upstream-request-id" : name] = value;
   }
   return result;
 }
@@ -90,7 +97,10 @@ export async function forwardPassthrough(
   if (!contentType.includes("text/event-stream")) {
     const body = tap.body(await readAll(upstream.body, 256 * 1024 * 1024));
     recordTap(context, tap.result);
-    sendBody(context, upstream.status, body, { ...headers, "content-type": contentType || "application/json" });
+    sendBody(context, upstream.status, body, {
+      ...headers,
+      "content-type": contentType || "application/json",
+    });
     return;
   }
   startStream(context, upstream.status, { ...headers, "content-type": contentType });
@@ -117,7 +127,10 @@ export async function forwardPassthrough(
   }
 }
 
-function recordTap(context: RequestContext, result: { usage?: Usage; finishReason?: string; error?: string }): void {
+function recordTap(
+  context: RequestContext,
+  result: { usage?: Usage; finishReason?: string; error?: string },
+): void {
   if (result.usage !== undefined) context.log.usage = result.usage;
   if (result.finishReason !== undefined) context.log.finishReason = result.finishReason;
   if (result.error !== undefined) context.log.error = result.error;

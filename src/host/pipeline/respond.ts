@@ -26,7 +26,12 @@ export function sendBody(
   response.end(body);
 }
 
-export function sendJson(context: RequestContext, status: number, value: unknown, headers?: OutgoingHttpHeaders): void {
+export function sendJson(
+  context: RequestContext,
+  status: number,
+  value: unknown,
+  headers?: OutgoingHttpHeaders,
+): void {
   sendBody(context, status, JSON.stringify(value), headers);
 }
 

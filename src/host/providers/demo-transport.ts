@@ -5,7 +5,11 @@ import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.j
 
 const COUNT_TOKENS = /(\/count_tokens|:countTokens)$/;
 
-async function* paced(frames: readonly string[], delayMs: number, signal: AbortSignal): AsyncIterable<Buffer> {
+async function* paced(
+  frames: readonly string[],
+  delayMs: number,
+  signal: AbortSignal,
+): AsyncIterable<Buffer> {
   for (let index = 0; index < frames.length; index++) {
     if (index > 0) await sleep(delayMs, undefined, { signal });
     yield Buffer.from(frames[index]!);
@@ -34,7 +38,12 @@ export class DemoTransport implements Transport {
     if (COUNT_TOKENS.test(request.url)) {
       const tokens = demoPromptTokens(body);
       const payload = request.protocol === "gemini" ? { totalTokens: tokens } : { input_tokens: tokens };
-      return { status: 200, headers: { "content-type": "application/json" }, body: once(JSON.stringify(payload)), discard() {} };
+      return {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: once(JSON.stringify(payload)),
+        discard() {},
+      };
     }
     const rendered = renderDemoResponse(request.protocol, body, {
       stream: request.stream,
@@ -43,7 +52,12 @@ export class DemoTransport implements Transport {
     });
     const headers = { ...rendered.headers, "content-type": rendered.contentType };
     if ("frames" in rendered) {
-      return { status: rendered.status, headers, body: paced(rendered.frames, this.delayMs, request.signal), discard() {} };
+      return {
+        status: rendered.status,
+        headers,
+        body: paced(rendered.frames, this.delayMs, request.signal),
+        discard() {},
+      };
     }
     return { status: rendered.status, headers, body: once(rendered.body), discard() {} };
   }

@@ -11,7 +11,9 @@ export function transportError(error: unknown, url: string): LlmuxError {
     return new LlmuxError("timeout", `connect timeout to ${host}`, { cause: error });
   }
   if (error instanceof undiciErrors.HeadersTimeoutError) {
-    return new LlmuxError("timeout", `no response headers from ${host} within the first-byte timeout`, { cause: error });
+    return new LlmuxError("timeout", `no response headers from ${host} within the first-byte timeout`, {
+      cause: error,
+    });
   }
   if (error instanceof undiciErrors.BodyTimeoutError) {
     return new LlmuxError("timeout", `upstream ${host} went idle mid-response`, { cause: error });

@@ -74,7 +74,8 @@ export function upstreamHeaders(
         assertNever(protocol, "protocol");
     }
   }
-  if (protocol === "anthropic" && headers["anthropic-version"] === undefined) headers["anthropic-version"] = "2023-06-01";
+  if (protocol === "anthropic" && headers["anthropic-version"] === undefined)
+    headers["anthropic-version"] = "2023-06-01";
   for (const [name, value] of Object.entries(provider.headers)) headers[name.toLowerCase()] = value;
   return headers;
 }

@@ -6,7 +6,10 @@ function digest(key: string): Buffer {
 }
 
 /** The key a client presented: `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, or Gemini's `?key=`. */
-export function presentedKey(headers: IncomingHttpHeaders, query: URLSearchParams | undefined): string | undefined {
+export function presentedKey(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams | undefined,
+): string | undefined {
   const authorization = headers.authorization;
   if (typeof authorization === "string") {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());

@@ -9,7 +9,8 @@ export type Endpoint =
   | { kind: "health" }
   | { kind: "probe" };
 
-const GEMINI_METHOD = /^\/(?:v1beta|v1)\/models\/([^:]+):(generateContent|streamGenerateContent|countTokens)$/;
+const GEMINI_METHOD =
+  /^\/(?:v1beta|v1)\/models\/([^:]+):(generateContent|streamGenerateContent|countTokens)$/;
 
 const POST_ROUTES: Record<string, Endpoint> = {
   "/v1/chat/completions": { kind: "generate", protocol: "openai-chat", info: {} },
@@ -22,7 +23,11 @@ const POST_ROUTES: Record<string, Endpoint> = {
 
 /** The protocol a request most likely speaks, to render errors in a shape its client understands. */
 export function guessProtocol(pathname: string, headers: IncomingHttpHeaders): Protocol {
-  if (pathname.startsWith("/v1beta") || pathname.includes(":generateContent") || headers["x-goog-api-key"] !== undefined) {
+  if (
+    pathname.startsWith("/v1beta") ||
+    pathname.includes(":generateContent") ||
+    headers["x-goog-api-key"] !== undefined
+  ) {
     return "gemini";
   }
   if (pathname.startsWith("/v1/messages") || headers["anthropic-version"] !== undefined) return "anthropic";
@@ -30,7 +35,9 @@ export function guessProtocol(pathname: string, headers: IncomingHttpHeaders): P
   return "openai-chat";
 }
 
-export type EndpointMatch = { endpoint: Endpoint } | { error: "not-found" | "method-not-allowed"; allow?: string };
+export type EndpointMatch =
+  | { endpoint: Endpoint }
+  | { error: "not-found" | "method-not-allowed"; allow?: string };
 
 /** The endpoint table: method and path -> what llmux does with the request. */
 export function matchEndpoint(method: string, pathname: string, headers: IncomingHttpHeaders): EndpointMatch {
@@ -48,7 +55,8 @@ export function matchEndpoint(method: string, pathname: string, headers: Incomin
     return { endpoint: { kind: "models", protocol: guessProtocol(pathname, headers) } };
   }
   const fixed = POST_ROUTES[pathname];
-  if (fixed !== undefined) return method === "POST" ? { endpoint: fixed } : { error: "method-not-allowed", allow: "POST" };
+  if (fixed !== undefined)
+    return method === "POST" ? { endpoint: fixed } : { error: "method-not-allowed", allow: "POST" };
   const gemini = GEMINI_METHOD.exec(pathname);
   if (gemini !== null) {
     if (method !== "POST") return { error: "method-not-allowed", allow: "POST" };
@@ -60,7 +68,8 @@ export function matchEndpoint(method: string, pathname: string, headers: Incomin
     }
     if (model.startsWith("models/")) model = model.slice("models/".length);
     const geminiMethod = gemini[2];
-    if (geminiMethod === "countTokens") return { endpoint: { kind: "count-tokens", protocol: "gemini", info: { model } } };
+    if (geminiMethod === "countTokens")
+      return { endpoint: { kind: "count-tokens", protocol: "gemini", info: { model } } };
     return {
       endpoint: {
         kind: "generate",

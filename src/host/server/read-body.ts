@@ -2,13 +2,17 @@ import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { LlmuxError } from "../../core/model/errors.js";
 
-const NON_JSON_TYPES = /^(multipart\/|application\/x-www-form-urlencoded|text\/html|application\/xml|text\/xml)/i;
+const NON_JSON_TYPES =
+  /^(multipart\/|application\/x-www-form-urlencoded|text\/html|application\/xml|text\/xml)/i;
 
 /** Refuse bodies that are clearly not JSON before reading them. */
 export function checkContentType(request: IncomingMessage): void {
   const type = request.headers["content-type"];
   if (type !== undefined && NON_JSON_TYPES.test(type)) {
-    throw new LlmuxError("unsupported_media_type", `content-type ${type.split(";")[0]} is not supported; send application/json`);
+    throw new LlmuxError(
+      "unsupported_media_type",
+      `content-type ${type.split(";")[0]} is not supported; send application/json`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorCode, LlmuxError, LlmuxErrorData } from "../../model/errors.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
+import { assertNever } from "../../model/protocol.js";
 import type { RenderedError } from "../adapter.js";
 import {
   buildUpstreamError,
@@ -37,6 +38,8 @@ export function anthropicErrorType(code: ErrorCode): string {
     case "upstream_incomplete":
     case "internal":
       return "api_error";
+    default:
+      return assertNever(code, "error code");
   }
 }
 

@@ -1,3 +1,4 @@
+import { safeParseJson } from "../../json/safe-parse.js";
 import type { ErrorCode, LlmuxError, LlmuxErrorData } from "../../model/errors.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { RenderedError } from "../adapter.js";
@@ -114,11 +115,23 @@ export function decodeGeminiErrorPayload(
   });
 }
 
-export function decodeGeminiError(status: number, body: string, headers: HeaderBag): LlmuxError {
+/**
+ * The error object of a body: `{"error":{...}}`, or the first element of the JSON array
+ * some endpoints send (`[{"error":{...}}]`, streamGenerateContent without `alt=sse`).
+ */
+function errorPayloadOf(body: string): JsonObject | undefined {
   const parsed = parseErrorBody(body);
+  if (parsed !== undefined) return isJsonObject(parsed.error) ? parsed : undefined;
+  const whole = safeParseJson(body);
+  if (!whole.ok || !Array.isArray(whole.value)) return undefined;
+  const first: unknown = whole.value[0];
+  return isJsonObject(first) && isJsonObject(first.error) ? first : undefined;
+}
+
+export function decodeGeminiError(status: number, body: string, headers: HeaderBag): LlmuxError {
+  const payload = errorPayloadOf(body);
   const retryAfterMs = retryAfterFromHeaders(headers);
-  if (parsed !== undefined && isJsonObject(parsed.error))
-    return decodeGeminiErrorPayload(status, parsed, retryAfterMs);
+  if (payload !== undefined) return decodeGeminiErrorPayload(status, payload, retryAfterMs);
   return buildUpstreamError({
     status,
     code: codeForStatus(status),

@@ -1,5 +1,6 @@
 import type { ErrorCode, LlmuxError, LlmuxErrorData } from "../../model/errors.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
+import { assertNever } from "../../model/protocol.js";
 import type { RenderedError } from "../adapter.js";
 import {
   buildUpstreamError,
@@ -38,6 +39,8 @@ export function openAiErrorType(code: ErrorCode): string {
     case "upstream_incomplete":
     case "internal":
       return "server_error";
+    default:
+      return assertNever(code, "error code");
   }
 }
 
@@ -99,4 +102,41 @@ export function decodeOpenAiError(status: number, body: string, headers: HeaderB
     message: stringField(parsed, "message") ?? fallbackMessage(status, body),
     retryAfterMs,
   });
+}
+
+/** The HTTP status an error object inside a 200 stream stands for. */
+function statusForStreamError(object: JsonObject): number {
+  const numeric = object.code;
+  if (typeof numeric === "number" && numeric >= 400 && numeric < 600) return numeric;
+  const label = typeof numeric === "string" ? numeric : stringField(object, "type");
+  switch (label) {
+    case "rate_limit_exceeded":
+    case "rate_limit_error":
+    case "insufficient_quota":
+      return 429;
+    case "invalid_request_error":
+    case "context_length_exceeded":
+      return 400;
+    case "authentication_error":
+      return 401;
+    case "server_is_overloaded":
+    case "overloaded_error":
+    case "service_unavailable_error":
+      return 503;
+    case "timeout_error":
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+/**
+ * An error met inside a 200 Chat stream: a chunk's `error` object (OpenAI, OpenRouter's
+ * `{code: 400, message}`) or the payload of an `event: error` frame.
+ */
+export function decodeOpenAiChatStreamError(payload: JsonObject): LlmuxErrorData {
+  const inner = isJsonObject(payload.error) ? payload.error : payload;
+  const object: JsonObject = { ...inner };
+  if (typeof object.message !== "string") object.message = "upstream reported an error in the stream";
+  return decodeOpenAiErrorObject(statusForStreamError(inner), object).toData();
 }
