@@ -67,7 +67,7 @@ describe("loadConfig", () => {
       },
       routes: { default: ["up1"] },
     });
-    expect(problems).toContain("providers.up1.credentials[0].apiKey: required");
+    expect(problems).toContain("providers.up1.credentials[0].apiKey: required (or tokenFile)");
     expect(problems.some((problem) => problem.startsWith("server.port:"))).toBe(true);
     expect(problems.some((problem) => problem.startsWith("providers.up2.kind:"))).toBe(true);
     expect(problems).toContain("routes.default[0]: expected a provider/model target");

@@ -4,6 +4,7 @@ import { extname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import type { RouteTarget } from "../../core/routing/resolve-model.js";
+import { makeCredentialKey } from "../state/health.js";
 import { builtInConfig } from "./defaults.js";
 import { expandEnvironment, type MissingVariable } from "./expand-env.js";
 import {
@@ -12,6 +13,8 @@ import {
   protocolOfKind,
   providerModels,
   type ResolvedConfig,
+  type Credential,
+  definedOnly,
   type ResolvedProvider,
   type Timeouts,
 } from "./resolved.js";
@@ -138,14 +141,20 @@ function resolveConfig(
 ): ResolvedConfig {
   const providers = new Map<string, ResolvedProvider>();
   for (const [id, provider] of Object.entries(config.providers)) {
+    const credentials: Credential[] = provider.credentials.map((credential) => {
+      const proxy = credential.proxy ?? (credential.group === undefined ? undefined : config.groups[credential.group]?.proxy) ?? provider.proxy;
+      return definedOnly({ ...credential, key: makeCredentialKey(id, credential.id), proxy });
+    });
     providers.set(id, {
       id,
       kind: provider.kind,
       protocol: protocolOfKind(provider.kind),
       models: providerModels(provider.models),
       baseUrl: (provider.baseUrl ?? DEFAULT_BASE_URLS[provider.kind]).replace(/\/+$/, ""),
-      credentials: provider.credentials,
+      credentials,
       headers: provider.headers ?? {},
+      ...definedOnly({ authHeader: provider.authHeader, authPrefix: provider.authPrefix }),
+      ...(provider.oauth === undefined ? {} : { oauth: definedOnly(provider.oauth) }),
       timeouts: mergeTimeouts(config.timeouts, provider.timeouts),
     });
   }
@@ -162,6 +171,8 @@ function resolveConfig(
   return {
     server: config.server,
     logging: config.logging,
+    failover: config.failover,
+    quota: config.quota,
     providers,
     routing: { providers, routes },
     dataDir,

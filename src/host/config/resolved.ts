@@ -4,7 +4,21 @@ import type { LlmuxConfig, ProviderKind } from "./schema.js";
 
 export interface Credential {
   id: string;
-  apiKey: string;
+  /** `provider/credential`: the key health and leases are kept under. */
+  key: string;
+  apiKey?: string;
+  tokenFile?: string;
+  maxConcurrency?: number;
+  rpm?: number;
+  group?: string;
+  /** The proxy in effect: the credential's, else its group's, else the provider's. */
+  proxy?: string;
+}
+
+export interface OAuthConfig {
+  tokenEndpoint: string;
+  clientId?: string;
+  clientSecret?: string;
 }
 
 export interface Timeouts {
@@ -20,12 +34,17 @@ export interface ResolvedProvider extends RoutingProvider {
   baseUrl: string;
   credentials: Credential[];
   headers: Record<string, string>;
+  authHeader?: string;
+  authPrefix?: string;
+  oauth?: OAuthConfig;
   timeouts: Timeouts;
 }
 
 export interface ResolvedConfig {
   server: LlmuxConfig["server"];
   logging: LlmuxConfig["logging"];
+  failover: LlmuxConfig["failover"];
+  quota: LlmuxConfig["quota"];
   providers: Map<string, ResolvedProvider>;
   routing: RoutingTable;
   dataDir: string;
@@ -57,7 +76,20 @@ export function protocolOfKind(kind: ProviderKind): Protocol | undefined {
 export function providerModels(models: LlmuxConfig["providers"][string]["models"]): ProviderModel[] {
   if (models === undefined) return [];
   if (Array.isArray(models)) return models.map((name) => ({ name }));
-  return Object.entries(models).map(([name, entry]) =>
-    entry?.upstream === undefined ? { name } : { name, upstream: entry.upstream },
-  );
+  return Object.entries(models).map(([name, entry]) => {
+    const model: ProviderModel = { name };
+    if (entry === null) return model;
+    if (entry.upstream !== undefined) model.upstream = entry.upstream;
+    if (entry.context !== undefined) model.context = entry.context;
+    if (entry.maxOutput !== undefined) model.maxOutput = entry.maxOutput;
+    if (entry.capabilities !== undefined) model.capabilities = entry.capabilities;
+    return model;
+  });
+}
+
+/** Drop the keys whose value is undefined (for exact optional property types). */
+export function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) result[key] = item;
+  return result as { [K in keyof T]: Exclude<T[K], undefined> };
 }

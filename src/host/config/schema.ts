@@ -13,16 +13,37 @@ export const timeoutsSchema = z
 
 export const providerKindSchema = z.enum(["openai-chat", "openai-responses", "anthropic", "gemini", "demo"]);
 
+const proxyUrl = z.url({ protocol: /^https?$/ });
+
 const credentialSchema = z
   .object({
     id: z.string().min(1),
-    apiKey: z.string().min(1),
+    apiKey: z.string().min(1).optional(),
+    /** A JSON file with access_token / refresh_token / expires_at, refreshed by llmux. */
+    tokenFile: z.string().min(1).optional(),
+    maxConcurrency: positiveInt.optional(),
+    rpm: positiveInt.optional(),
+    group: z.string().min(1).optional(),
+    proxy: proxyUrl.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((credential, context) => {
+    if (credential.apiKey === undefined && credential.tokenFile === undefined) {
+      context.addIssue({ code: "custom", path: ["apiKey"], message: "required (or tokenFile)" });
+    }
+    if (credential.apiKey !== undefined && credential.tokenFile !== undefined) {
+      context.addIssue({ code: "custom", path: ["tokenFile"], message: "give apiKey or tokenFile, not both" });
+    }
+  });
+
+export const capabilitySchema = z.enum(["tools", "vision", "reasoning"]);
 
 const modelEntrySchema = z
   .object({
     upstream: z.string().min(1).optional(),
+    context: positiveInt.optional(),
+    maxOutput: positiveInt.optional(),
+    capabilities: z.array(capabilitySchema).optional(),
   })
   .strict();
 
@@ -39,6 +60,20 @@ export const providerSchema = z
     credentials: z.array(credentialSchema).default([]),
     models: modelsSchema.optional(),
     headers: z.record(z.string(), z.string()).optional(),
+    /** Header carrying the credential, e.g. `api-key` (Azure); default per kind. */
+    authHeader: z.string().min(1).optional(),
+    /** Prefix before the credential in that header, e.g. `Bearer ` (default for OpenAI kinds). */
+    authPrefix: z.string().optional(),
+    proxy: proxyUrl.optional(),
+    /** OAuth token endpoint for credentials with a tokenFile. */
+    oauth: z
+      .object({
+        tokenEndpoint: z.url({ protocol: /^https?$/ }),
+        clientId: z.string().min(1).optional(),
+        clientSecret: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     timeouts: timeoutsSchema.optional(),
   })
   .strict();
@@ -67,6 +102,23 @@ export const configSchema = z
       .default({}),
     routes: z.record(z.string().min(1), z.array(targetSchema).min(1)).default({}),
     timeouts: timeoutsSchema.prefault({}),
+    /** Credential groups; a group's proxy applies to its credentials that set none. */
+    groups: z.record(z.string().min(1), z.object({ proxy: proxyUrl.optional() }).strict()).default({}),
+    failover: z
+      .object({
+        maxAttempts: positiveInt.default(6),
+        deadlineMs: positiveInt.default(120_000),
+        backoffBaseMs: positiveInt.default(250),
+        backoffMaxMs: positiveInt.default(5_000),
+        /** How long a request may wait for a free concurrency/rpm permit before a 429. */
+        queueTimeoutMs: z.number().int().min(0).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    quota: z
+      .object({ dailyResetUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM").default("00:00") })
+      .strict()
+      .prefault({}),
     dataDir: z.string().min(1).optional(),
     logging: z
       .object({
