@@ -7,9 +7,13 @@ import { execFileSync } from "node:child_process";
  */
 export default function setup(): void {
   try {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "pipe" });
+    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+      stdio: "pipe",
+    });
   } catch (error) {
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
-    process.stderr.write(`global setup: the build reported errors (dist/ may be stale):\n${output.slice(0, 2000)}\n`);
+    process.stderr.write(
+      `global setup: the build reported errors (dist/ may be stale):\n${output.slice(0, 2000)}\n`,
+    );
   }
 }

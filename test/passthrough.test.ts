@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningGateway } from "../src/host/control/kernel.js";
 import { type MockUpstream, startMockUpstream } from "../src/mock/server.js";
-import { mockProvidersConfig, sseData, startTestGateway } from "./support/gateway.js";
+import { mockProvidersConfig, resetHealth, sseData, startTestGateway } from "./support/gateway.js";
 
 let mock: MockUpstream;
 let gateway: RunningGateway;
@@ -16,7 +16,10 @@ afterAll(async () => {
   await mock.close();
 });
 
-beforeEach(() => mock.reset());
+beforeEach(() => {
+  mock.reset();
+  resetHealth(gateway);
+});
 
 interface Case {
   protocol: string;
@@ -191,6 +194,7 @@ describe("passthrough streaming timing", () => {
         messages: [{ role: "user", content: "hi" }],
       }),
     });
+    expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const first = await reader.read();
     const firstAt = performance.now() - started;

@@ -59,3 +59,8 @@ export function sseData(text: string): string[] {
     )
     .filter((data) => data !== "");
 }
+
+/** Forget every cooldown and error count, so one test's failures do not steer the next. */
+export function resetHealth(gateway: RunningGateway): void {
+  for (const record of gateway.app.health.all()) gateway.app.health.reset(record.key);
+}

@@ -8,13 +8,13 @@ import { makeCredentialKey } from "../state/health.js";
 import { builtInConfig } from "./defaults.js";
 import { expandEnvironment, type MissingVariable } from "./expand-env.js";
 import {
+  type Credential,
   DEFAULT_BASE_URLS,
   DEFAULT_TIMEOUTS,
+  definedOnly,
   protocolOfKind,
   providerModels,
   type ResolvedConfig,
-  type Credential,
-  definedOnly,
   type ResolvedProvider,
   type Timeouts,
 } from "./resolved.js";
@@ -142,7 +142,10 @@ function resolveConfig(
   const providers = new Map<string, ResolvedProvider>();
   for (const [id, provider] of Object.entries(config.providers)) {
     const credentials: Credential[] = provider.credentials.map((credential) => {
-      const proxy = credential.proxy ?? (credential.group === undefined ? undefined : config.groups[credential.group]?.proxy) ?? provider.proxy;
+      const proxy =
+        credential.proxy ??
+        (credential.group === undefined ? undefined : config.groups[credential.group]?.proxy) ??
+        provider.proxy;
       return definedOnly({ ...credential, key: makeCredentialKey(id, credential.id), proxy });
     });
     providers.set(id, {

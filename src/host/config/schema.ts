@@ -32,7 +32,11 @@ const credentialSchema = z
       context.addIssue({ code: "custom", path: ["apiKey"], message: "required (or tokenFile)" });
     }
     if (credential.apiKey !== undefined && credential.tokenFile !== undefined) {
-      context.addIssue({ code: "custom", path: ["tokenFile"], message: "give apiKey or tokenFile, not both" });
+      context.addIssue({
+        code: "custom",
+        path: ["tokenFile"],
+        message: "give apiKey or tokenFile, not both",
+      });
     }
   });
 
@@ -116,7 +120,12 @@ export const configSchema = z
       .strict()
       .prefault({}),
     quota: z
-      .object({ dailyResetUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM").default("00:00") })
+      .object({
+        dailyResetUtc: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM")
+          .default("00:00"),
+      })
       .strict()
       .prefault({}),
     dataDir: z.string().min(1).optional(),

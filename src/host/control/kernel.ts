@@ -8,6 +8,7 @@ import { DemoTransport } from "../providers/demo-transport.js";
 import { ProviderRegistry } from "../providers/registry.js";
 import { KeyRing } from "../server/auth.js";
 import { createRequestListener, InFlight } from "../server/http-server.js";
+import { SqliteHealthStore } from "../state/health-store.js";
 import { ResponseStore } from "../state/response-store.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
 import type { App } from "./app.js";
@@ -42,7 +43,11 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? createLogger({ level: config.logging.level });
-  const providers = new ProviderRegistry(config, new DemoTransport());
+  const health = SqliteHealthStore.open({
+    dataDir: config.dataDir,
+    onWarning: (warning) => logger.warn(warning, "health store"),
+  });
+  const providers = new ProviderRegistry(config, health, new DemoTransport());
   const app: App = {
     config,
     providers,
@@ -50,6 +55,7 @@ export async function startGateway(
     keyRing: new KeyRing(config.server.apiKeys ?? []),
     core: hostContext(),
     responses: new ResponseStore(),
+    health,
     version: VERSION,
   };
   const inFlight = new InFlight();
@@ -90,6 +96,7 @@ export async function startGateway(
       server.closeAllConnections();
       await closed;
       await providers.close();
+      health.close();
       logger.flush();
     })();
     return stopping;

@@ -20,6 +20,7 @@ export interface RequestLog {
   model?: string;
   route?: string;
   target?: string;
+  credential?: string;
   upstreamProtocol?: Protocol;
   mode?: "passthrough" | "converted" | "local";
   stream?: boolean;

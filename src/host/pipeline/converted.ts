@@ -1,94 +1,150 @@
 import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import { accumulate, createSnapshot, responseToEvents } from "../../core/model/accumulate.js";
-import { LlmuxError } from "../../core/model/errors.js";
+import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
 import type { StreamEvent } from "../../core/model/events.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
 import type { ProtocolAdapter, StreamEncoder } from "../../core/protocols/adapter.js";
-import type { ResolvedTarget } from "../../core/routing/resolve-model.js";
 import { SseDecoder } from "../../core/sse/decoder.js";
 import type { App } from "../control/app.js";
-import type { ProviderRuntime } from "../providers/registry.js";
+import type { UpstreamResponse } from "../providers/transport.js";
 import { upstreamHeaders, upstreamUrl } from "../providers/upstream-request.js";
+import { type Attempt, type AttemptResult, httpFailure, transportFailure } from "./attempt.js";
 import type { RequestContext } from "./context.js";
 import { readAll } from "./passthrough.js";
 import { sendJson, startStream, writeChunk } from "./respond.js";
 
 export interface ConvertedPlan {
-  provider: ProviderRuntime;
-  target: ResolvedTarget;
   client: ProtocolAdapter;
   upstream: ProtocolAdapter;
   request: CanonicalRequest;
   clientModel: string;
+  /** The id the client sees for this response (Responses clients chain on it). */
+  responseId?: string;
   /** Called with the whole response once it is complete (Responses state). */
   onComplete?: (response: CanonicalResponse) => void;
 }
 
 const MAX_BODY = 256 * 1024 * 1024;
 
+async function decodeStream(
+  upstream: ProtocolAdapter,
+  app: App,
+  body: AsyncIterable<Buffer>,
+  emit: (event: StreamEvent) => void,
+  backpressure: () => Promise<void> | undefined,
+): Promise<void> {
+  const decoder = upstream.createStreamDecoder(app.core, emit);
+  const framer = new SseDecoder((frame) => decoder.push(frame));
+  for await (const chunk of body) {
+    framer.push(chunk);
+    const waiting = backpressure();
+    if (waiting !== undefined) await waiting;
+  }
+  framer.end();
+  decoder.end();
+}
+
+async function decodeWhole(
+  upstream: ProtocolAdapter,
+  app: App,
+  body: AsyncIterable<Buffer>,
+): Promise<CanonicalResponse> {
+  const text = (await readAll(body, MAX_BODY)).toString("utf8");
+  return upstream.decodeResponse(parseJsonOrThrow(text, "upstream"), app.core);
+}
+
 /**
- * Different protocols in and out: canonical request -> upstream wire request; upstream
- * events -> canonical events -> client wire events, one event at a time. A non-streaming
- * client of a streaming upstream (and the reverse) goes through the same reducer.
+ * Different protocols in and out: canonical request -> upstream wire request; upstream events ->
+ * canonical events -> client wire events, one at a time. A non-streaming client of a streaming
+ * upstream (and the reverse) goes through the same reducer. Until the first byte reaches the
+ * client, an upstream error (HTTP or in-stream) is returned to the failover loop.
  */
-export async function forwardConverted(
+export async function attemptConverted(
   app: App,
   context: RequestContext,
   plan: ConvertedPlan,
-): Promise<void> {
-  const { provider, upstream, client, request } = plan;
+  attempt: Attempt,
+): Promise<AttemptResult> {
+  const { client, upstream, request } = plan;
+  const { provider, target, credential } = attempt;
   const upstreamProtocol = upstream.protocol;
-  const encoded = upstream.encodeRequest(request, { model: plan.target.upstreamModel }, app.core);
+  const encoded = upstream.encodeRequest(request, { model: target.upstreamModel }, app.core);
   context.log.warnings = encoded.warnings.length;
-  const response = await provider.transport.send({
-    protocol: upstreamProtocol,
-    stream: request.stream,
-    url: upstreamUrl(
-      provider.config,
-      upstreamProtocol,
-      "generate",
-      plan.target.upstreamModel,
-      request.stream,
-    ),
-    headers: upstreamHeaders(provider.config, upstreamProtocol, provider.nextCredential(), undefined),
-    body: JSON.stringify(encoded.body),
-    signal: context.clientGone.signal,
-    timeouts: provider.config.timeouts,
-  });
-  if (response.status >= 400) {
-    const body = await readAll(response.body, 1024 * 1024);
-    throw upstream.decodeError(response.status, body.toString("utf8"), response.headers);
+  let response: UpstreamResponse;
+  try {
+    response = await credential.transport.send({
+      protocol: upstreamProtocol,
+      stream: request.stream,
+      url: upstreamUrl(provider.config, upstreamProtocol, "generate", target.upstreamModel, request.stream),
+      headers: upstreamHeaders(provider.config, upstreamProtocol, attempt.secret, undefined),
+      body: JSON.stringify(encoded.body),
+      signal: context.clientGone.signal,
+      timeouts: provider.config.timeouts,
+    });
+  } catch (error) {
+    return transportFailure(toLlmuxError(error));
   }
-  const contentType = String(response.headers["content-type"] ?? "");
+  if (response.status >= 400) {
+    let text: string;
+    try {
+      text = (await readAll(response.body, 1024 * 1024)).toString("utf8");
+    } catch (error) {
+      return transportFailure(toLlmuxError(error));
+    }
+    return httpFailure(
+      response.status,
+      response.headers,
+      text,
+      upstream.decodeError(response.status, text, response.headers),
+    );
+  }
+  const isStream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
   const snapshot = createSnapshot();
-  let finished = false;
-  const record = (event: StreamEvent) => {
-    accumulate(event, snapshot);
-    if (event.type === "finish") finished = true;
+  const renameStart = (event: StreamEvent) => {
+    if (event.type === "response-start" && plan.responseId !== undefined) event.id = plan.responseId;
   };
 
   if (!request.stream) {
-    if (contentType.includes("text/event-stream")) {
-      await decodeStream(upstream, app, response.body, record);
-    } else {
-      const whole = upstream.decodeResponse(
-        parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"),
-        app.core,
-      );
-      for (const event of responseToEvents(whole)) record(event);
+    try {
+      if (isStream) {
+        await decodeStream(
+          upstream,
+          app,
+          response.body,
+          (event) => {
+            renameStart(event);
+            accumulate(event, snapshot);
+          },
+          () => undefined,
+        );
+      } else {
+        for (const event of responseToEvents(await decodeWhole(upstream, app, response.body))) {
+          renameStart(event);
+          accumulate(event, snapshot);
+        }
+      }
+    } catch (error) {
+      const llmuxError = toLlmuxError(error);
+      return {
+        kind: "failed",
+        failure: { phase: "stream-before-output", error: llmuxError },
+        error: llmuxError,
+      };
     }
-    if (snapshot.error !== undefined) throw LlmuxError.fromData(snapshot.error);
+    if (snapshot.error !== undefined) {
+      const error = LlmuxError.fromData(snapshot.error);
+      return { kind: "failed", failure: { phase: "stream-before-output", error }, error };
+    }
     snapshot.response.warnings.push(...encoded.warnings);
-    finishLog(context, snapshot.response);
+    logResponse(context, snapshot.response);
     plan.onComplete?.(snapshot.response);
-    sendJson(context, 200, client.encodeResponse(snapshot.response, { model: plan.clientModel }, app.core), {
-      "x-request-id": context.id,
-    });
-    return;
+    sendJson(context, 200, client.encodeResponse(snapshot.response, { model: plan.clientModel }, app.core));
+    return { kind: "done" };
   }
 
   let pending: Promise<void> | undefined;
+  let finished = false;
   const encoder: StreamEncoder = client.createStreamEncoder(
     request.includeUsage === true
       ? { model: plan.clientModel, includeUsage: true }
@@ -96,64 +152,53 @@ export async function forwardConverted(
     app.core,
     (text) => {
       if (!context.response.headersSent) {
-        startStream(context, 200, {
-          "content-type": "text/event-stream; charset=utf-8",
-          "x-request-id": context.id,
-        });
+        startStream(context, 200, { "content-type": "text/event-stream; charset=utf-8" });
       }
       const drained = writeChunk(context, text);
       if (drained !== undefined) pending = drained;
     },
   );
   const forward = (event: StreamEvent) => {
-    // Before the first byte reaches the client an upstream error is still an HTTP error
-    // (and so can be retried elsewhere); after it, the client gets an in-stream error event.
+    // Before the first byte reaches the client an upstream error is still an HTTP-like
+    // failure (the loop may go elsewhere); after it, the client gets an in-stream error event.
     if (event.type === "error" && !context.response.headersSent) throw LlmuxError.fromData(event.error);
-    record(event);
+    renameStart(event);
+    accumulate(event, snapshot);
+    if (event.type === "finish") finished = true;
     encoder.push(event);
   };
   try {
-    if (contentType.includes("text/event-stream")) {
-      await decodeStream(upstream, app, response.body, forward, () => pending);
+    if (isStream) {
+      await decodeStream(upstream, app, response.body, forward, () => {
+        const waiting = pending;
+        pending = undefined;
+        return waiting;
+      });
     } else {
-      const whole = upstream.decodeResponse(
-        parseJsonOrThrow((await readAll(response.body, MAX_BODY)).toString("utf8"), "upstream"),
-        app.core,
-      );
-      for (const event of responseToEvents(whole)) forward(event);
+      for (const event of responseToEvents(await decodeWhole(upstream, app, response.body))) forward(event);
     }
   } catch (error) {
-    if (context.clientGone.signal.aborted) return;
-    if (!context.response.headersSent) throw error;
-    const llmuxError = error instanceof LlmuxError ? error : new LlmuxError("upstream_error", String(error));
-    forward({ type: "error", error: llmuxError.toData() });
+    const llmuxError = toLlmuxError(error);
+    if (!context.response.headersSent) {
+      return {
+        kind: "failed",
+        failure: { phase: "stream-before-output", error: llmuxError },
+        error: llmuxError,
+      };
+    }
+    if (context.clientGone.signal.aborted) return { kind: "done" };
+    accumulate({ type: "error", error: llmuxError.toData() }, snapshot);
+    encoder.push({ type: "error", error: llmuxError.toData() });
   }
   encoder.end();
-  finishLog(context, snapshot.response);
-  if (finished && snapshot.error === undefined) plan.onComplete?.(snapshot.response);
+  logResponse(context, snapshot.response);
   if (snapshot.error !== undefined) context.log.error = snapshot.error.message;
+  else if (finished) plan.onComplete?.(snapshot.response);
   context.response.end();
+  return { kind: "done" };
 }
 
-async function decodeStream(
-  upstream: ProtocolAdapter,
-  app: App,
-  body: AsyncIterable<Buffer>,
-  emit: (event: StreamEvent) => void,
-  backpressure?: () => Promise<void> | undefined,
-): Promise<void> {
-  const decoder = upstream.createStreamDecoder(app.core, emit);
-  const framer = new SseDecoder((frame) => decoder.push(frame));
-  for await (const chunk of body) {
-    framer.push(chunk);
-    const waiting = backpressure?.();
-    if (waiting !== undefined) await waiting;
-  }
-  framer.end();
-  decoder.end();
-}
-
-function finishLog(context: RequestContext, response: CanonicalResponse): void {
+function logResponse(context: RequestContext, response: CanonicalResponse): void {
   context.log.usage = response.usage;
   context.log.finishReason = response.finishReason;
 }

@@ -4,8 +4,9 @@ import { ADAPTERS } from "../../core/protocols/registry.js";
 import { resolveModel } from "../../core/routing/resolve-model.js";
 import type { App } from "../control/app.js";
 import type { RequestContext } from "./context.js";
+import { runWithFailover } from "./failover.js";
 import { parseClientBody } from "./generate.js";
-import { forwardPassthrough } from "./passthrough.js";
+import { attemptPassthrough } from "./passthrough.js";
 
 /**
  * Anthropic count_tokens and Gemini countTokens: forwarded to the resolved target when it
@@ -25,20 +26,25 @@ export async function handleCountTokens(
   context.log.model = clientModel;
   const resolution = resolveModel(app.config.routing, clientModel, context.protocol);
   context.log.route = resolution.route;
-  for (const target of resolution.targets) {
-    const provider = app.providers.get(target.provider);
-    if (provider === undefined || provider.protocolFor(context.protocol) !== context.protocol) continue;
-    context.log.target = `${target.provider}/${target.upstreamModel}`;
-    context.log.mode = "passthrough";
-    await forwardPassthrough(
-      context,
-      { provider, target, operation: "count-tokens", raw, parsed: body, clientModel, stream: false },
-      ADAPTERS[context.protocol].decodeUsage,
+  const targets = resolution.targets.filter(
+    (target) => app.providers.get(target.provider)?.protocolFor(context.protocol) === context.protocol,
+  );
+  if (targets.length === 0) {
+    throw new LlmuxError(
+      "unsupported_conversion",
+      `token counting for model "${clientModel}" needs a ${context.protocol} upstream; route "${resolution.route}" has none`,
     );
-    return;
   }
-  throw new LlmuxError(
-    "unsupported_conversion",
-    `token counting for model "${clientModel}" needs a ${context.protocol} upstream; route "${resolution.route}" has none`,
+  context.log.mode = "passthrough";
+  const plan = {
+    adapter: ADAPTERS[context.protocol],
+    operation: "count-tokens" as const,
+    raw,
+    parsed: body,
+    clientModel,
+    stream: false,
+  };
+  await runWithFailover(app, context, resolution.route, targets, (attempt) =>
+    attemptPassthrough(app, context, plan, attempt),
   );
 }

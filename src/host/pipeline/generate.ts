@@ -9,8 +9,9 @@ import { ADAPTERS } from "../../core/protocols/registry.js";
 import { resolveModel } from "../../core/routing/resolve-model.js";
 import type { App } from "../control/app.js";
 import type { RequestContext } from "./context.js";
-import { forwardConverted } from "./converted.js";
-import { forwardPassthrough } from "./passthrough.js";
+import { attemptConverted, type ConvertedPlan } from "./converted.js";
+import { runWithFailover } from "./failover.js";
+import { attemptPassthrough } from "./passthrough.js";
 
 /** The parsed client body; a JSON object or a clear 400. */
 export function parseClientBody(raw: Buffer): JsonObject {
@@ -34,7 +35,7 @@ function clientModelOf(body: JsonObject, info: InboundRequestInfo): string {
   return model;
 }
 
-/** A generation request (any of the four protocols): resolve the target, then passthrough or convert. */
+/** A generation request (any of the four protocols): resolve the targets, then passthrough or convert, with failover. */
 export async function handleGenerate(
   app: App,
   context: RequestContext,
@@ -49,47 +50,49 @@ export async function handleGenerate(
 
   const resolution = resolveModel(app.config.routing, clientModel, context.protocol);
   context.log.route = resolution.route;
-  const target = resolution.targets[0];
-  if (target === undefined) {
+  context.response.setHeader("x-llmux-route", resolution.route);
+  if (resolution.targets.length === 0) {
     throw new LlmuxError(
       "unavailable",
       `route "${resolution.route}" has no target that serves model "${clientModel}"`,
     );
   }
-  const provider = app.providers.get(target.provider);
-  if (provider === undefined) throw new LlmuxError("internal", `provider ${target.provider} is not running`);
-  const upstreamProtocol = provider.protocolFor(context.protocol);
-  context.log.target = `${target.provider}/${target.upstreamModel}`;
-  context.log.upstreamProtocol = upstreamProtocol;
-  context.log.attempts = 1;
-  context.response.setHeader("x-llmux-route", resolution.route);
-  context.response.setHeader("x-llmux-target", context.log.target);
-  context.response.setHeader("x-llmux-attempts", "1");
 
   const client = ADAPTERS[context.protocol];
-  if (upstreamProtocol === context.protocol) {
-    context.log.mode = "passthrough";
-    await forwardPassthrough(
-      context,
-      { provider, target, operation: "generate", raw, parsed: body, clientModel, stream },
-      ADAPTERS[upstreamProtocol].decodeUsage,
-    );
-    return;
-  }
+  // Decoded once, on first need: passthrough attempts never pay for it.
+  let converted: { request: CanonicalRequest; responseId: string | undefined } | undefined;
+  const convertedRequest = () => {
+    if (converted === undefined) {
+      const decoded = client.decodeRequest(body, info, app.core);
+      const responses = context.protocol === "openai-responses";
+      converted = {
+        request: responses ? withStoredHistory(app, decoded.request) : decoded.request,
+        responseId: responses ? app.core.newId("resp_") : undefined,
+      };
+    }
+    return converted;
+  };
 
-  context.log.mode = "converted";
-  const decoded = client.decodeRequest(body, info, app.core);
-  const request = withStoredHistory(app, decoded.request);
-  await forwardConverted(app, context, {
-    provider,
-    target,
-    client,
-    upstream: ADAPTERS[upstreamProtocol],
-    request,
-    clientModel,
-    ...(context.protocol === "openai-responses" && request.store !== false
-      ? { onComplete: (response: CanonicalResponse) => storeConversation(app, request, response) }
-      : {}),
+  await runWithFailover(app, context, resolution.route, resolution.targets, (attempt) => {
+    const upstreamProtocol = attempt.provider.protocolFor(context.protocol);
+    context.log.upstreamProtocol = upstreamProtocol;
+    if (upstreamProtocol === context.protocol) {
+      context.log.mode = "passthrough";
+      return attemptPassthrough(
+        app,
+        context,
+        { adapter: client, operation: "generate", raw, parsed: body, clientModel, stream },
+        attempt,
+      );
+    }
+    context.log.mode = "converted";
+    const { request, responseId } = convertedRequest();
+    const plan: ConvertedPlan = { client, upstream: ADAPTERS[upstreamProtocol], request, clientModel };
+    if (responseId !== undefined) {
+      plan.responseId = responseId;
+      if (request.store !== false) plan.onComplete = (response) => storeConversation(app, request, response);
+    }
+    return attemptConverted(app, context, plan, attempt);
   });
 }
 

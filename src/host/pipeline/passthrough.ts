@@ -1,20 +1,21 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { LlmuxError } from "../../core/model/errors.js";
+import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
 import type { JsonObject } from "../../core/model/json.js";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Usage } from "../../core/model/usage.js";
-import type { ResolvedTarget } from "../../core/routing/resolve-model.js";
+import type { ProtocolAdapter } from "../../core/protocols/adapter.js";
+import { SseDecoder } from "../../core/sse/decoder.js";
 import { PassthroughTap } from "../../core/streaming/passthrough-tap.js";
-import { TAP_READERS, type UsageDecoder } from "../../core/streaming/tap-readers.js";
-import type { ProviderRuntime } from "../providers/registry.js";
+import { TAP_READERS } from "../../core/streaming/tap-readers.js";
+import type { App } from "../control/app.js";
 import type { UpstreamResponse } from "../providers/transport.js";
 import { type UpstreamOperation, upstreamHeaders, upstreamUrl } from "../providers/upstream-request.js";
+import { type Attempt, type AttemptResult, httpFailure, transportFailure } from "./attempt.js";
 import type { RequestContext } from "./context.js";
 import { sendBody, sendError, startStream, writeChunk } from "./respond.js";
 
 export interface PassthroughPlan {
-  provider: ProviderRuntime;
-  target: ResolvedTarget;
+  adapter: ProtocolAdapter;
   operation: UpstreamOperation;
   /** The client's body, as received. */
   raw: Buffer;
@@ -24,30 +25,24 @@ export interface PassthroughPlan {
 }
 
 const MAX_ERROR_BODY = 1024 * 1024;
+const MAX_BODY = 256 * 1024 * 1024;
 
 /** Upstream response headers worth passing on to the client. */
-const PASSED_HEADERS = [
-  "retry-after",
-  "retry-after-ms",
-  "request-id",
-  "x-request-id",
-  "openai-processing-ms",
-];
+const PASSED_HEADERS = ["retry-after", "retry-after-ms", "request-id", "openai-processing-ms"];
 
 function passedHeaders(headers: IncomingHttpHeaders, requestId: string): Record<string, string> {
   const result: Record<string, string> = { "x-request-id": requestId };
   for (const name of PASSED_HEADERS) {
     const value = headers[name];
-    if (typeof value === "string" && name !== "x-request-id")
-      result[name === "request-id" ? "x-upstream-request-id" : name] = value;
+    if (typeof value === "string") result[name === "request-id" ? "x-upstream-request-id" : name] = value;
   }
   return result;
 }
 
 /** The client body with the target's wire model name, re-serialized only when the name differs. */
-function upstreamBody(plan: PassthroughPlan, protocol: Protocol): Buffer | string {
-  if (protocol === "gemini" || plan.parsed.model === plan.target.upstreamModel) return plan.raw;
-  return JSON.stringify({ ...plan.parsed, model: plan.target.upstreamModel });
+function upstreamBody(plan: PassthroughPlan, protocol: Protocol, upstreamModel: string): Buffer | string {
+  if (protocol === "gemini" || plan.parsed.model === upstreamModel) return plan.raw;
+  return JSON.stringify({ ...plan.parsed, model: upstreamModel });
 }
 
 export async function readAll(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
@@ -61,72 +56,6 @@ export async function readAll(body: AsyncIterable<Buffer>, limit: number): Promi
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
-/**
- * Same protocol in and out: the client's bytes go upstream (model name swapped if needed) and
- * the upstream's bytes come back untouched but for the reported model, read by a tap on the way.
- */
-export async function forwardPassthrough(
-  context: RequestContext,
-  plan: PassthroughPlan,
-  decodeUsage: UsageDecoder,
-): Promise<void> {
-  const protocol = context.protocol;
-  const provider = plan.provider;
-  const credential = provider.nextCredential();
-  const upstream: UpstreamResponse = await provider.transport.send({
-    protocol,
-    stream: plan.stream,
-    url: upstreamUrl(provider.config, protocol, plan.operation, plan.target.upstreamModel, plan.stream),
-    headers: upstreamHeaders(provider.config, protocol, credential, context.request.headers),
-    body: upstreamBody(plan, protocol),
-    signal: context.clientGone.signal,
-    timeouts: provider.config.timeouts,
-  });
-  const headers = passedHeaders(upstream.headers, context.id);
-  if (upstream.status >= 400) {
-    const body = await readAll(upstream.body, MAX_ERROR_BODY);
-    context.log.error = `upstream HTTP ${upstream.status}`;
-    sendBody(context, upstream.status, body, {
-      ...headers,
-      "content-type": String(upstream.headers["content-type"] ?? "application/json"),
-    });
-    return;
-  }
-  const tap = new PassthroughTap(TAP_READERS[protocol], decodeUsage, plan.clientModel);
-  const contentType = String(upstream.headers["content-type"] ?? "");
-  if (!contentType.includes("text/event-stream")) {
-    const body = tap.body(await readAll(upstream.body, 256 * 1024 * 1024));
-    recordTap(context, tap.result);
-    sendBody(context, upstream.status, body, {
-      ...headers,
-      "content-type": contentType || "application/json",
-    });
-    return;
-  }
-  startStream(context, upstream.status, { ...headers, "content-type": contentType });
-  try {
-    for await (const chunk of upstream.body) {
-      const out = tap.push(chunk);
-      if (out !== undefined) {
-        const drained = writeChunk(context, out);
-        if (drained !== undefined) await drained;
-      }
-      if (context.response.destroyed) {
-        upstream.discard();
-        break;
-      }
-    }
-    const rest = tap.end();
-    if (rest !== undefined) await writeChunk(context, rest);
-    recordTap(context, tap.result);
-    context.response.end();
-  } catch (error) {
-    recordTap(context, tap.result);
-    if (context.clientGone.signal.aborted) return;
-    sendError(context, error);
-  }
-}
-
 function recordTap(
   context: RequestContext,
   result: { usage?: Usage; finishReason?: string; error?: string },
@@ -134,4 +63,128 @@ function recordTap(
   if (result.usage !== undefined) context.log.usage = result.usage;
   if (result.finishReason !== undefined) context.log.finishReason = result.finishReason;
   if (result.error !== undefined) context.log.error = result.error;
+}
+
+/** The error an upstream sent as the first event of a 200 stream, decoded by the protocol. */
+function firstEventError(app: App, adapter: ProtocolAdapter, raw: Buffer): LlmuxError {
+  let found: LlmuxError | undefined;
+  const decoder = adapter.createStreamDecoder(app.core, (event) => {
+    if (event.type === "error") found ??= LlmuxError.fromData(event.error);
+  });
+  new SseDecoder((frame) => decoder.push(frame)).push(raw);
+  return found ?? new LlmuxError("upstream_error", "upstream stream began with an error");
+}
+
+/**
+ * Same protocol in and out: the client's bytes go upstream (model name swapped if needed) and
+ * the upstream's bytes come back untouched but for the reported model, read by a tap on the way.
+ * Until the first byte reaches the client, a failure is returned to the failover loop.
+ */
+export async function attemptPassthrough(
+  app: App,
+  context: RequestContext,
+  plan: PassthroughPlan,
+  attempt: Attempt,
+): Promise<AttemptResult> {
+  const protocol = context.protocol;
+  const { provider, target, credential } = attempt;
+  let upstream: UpstreamResponse;
+  try {
+    upstream = await credential.transport.send({
+      protocol,
+      stream: plan.stream,
+      url: upstreamUrl(provider.config, protocol, plan.operation, target.upstreamModel, plan.stream),
+      headers: upstreamHeaders(provider.config, protocol, attempt.secret, context.request.headers),
+      body: upstreamBody(plan, protocol, target.upstreamModel),
+      signal: context.clientGone.signal,
+      timeouts: provider.config.timeouts,
+    });
+  } catch (error) {
+    return transportFailure(toLlmuxError(error));
+  }
+  const headers = passedHeaders(upstream.headers, context.id);
+  if (upstream.status >= 400) {
+    let body: Buffer;
+    try {
+      body = await readAll(upstream.body, MAX_ERROR_BODY);
+    } catch (error) {
+      return transportFailure(toLlmuxError(error));
+    }
+    const text = body.toString("utf8");
+    const error = plan.adapter.decodeError(upstream.status, text, upstream.headers);
+    const contentType = String(upstream.headers["content-type"] ?? "application/json");
+    return httpFailure(upstream.status, upstream.headers, text, error, () =>
+      sendBody(context, upstream.status, body, { ...headers, "content-type": contentType }),
+    );
+  }
+  const tap = new PassthroughTap(TAP_READERS[protocol], plan.adapter.decodeUsage, plan.clientModel);
+  const contentType = String(upstream.headers["content-type"] ?? "");
+  if (!contentType.includes("text/event-stream")) {
+    let body: Buffer;
+    try {
+      body = tap.body(await readAll(upstream.body, MAX_BODY));
+    } catch (error) {
+      return transportFailure(toLlmuxError(error));
+    }
+    recordTap(context, tap.result);
+    sendBody(context, upstream.status, body, {
+      ...headers,
+      "content-type": contentType || "application/json",
+    });
+    return { kind: "done" };
+  }
+
+  let started = false;
+  try {
+    for await (const chunk of upstream.body) {
+      const out = tap.push(chunk);
+      if (out === undefined) continue;
+      if (!started) {
+        // An error as the stream's first event counts like the HTTP error it carries.
+        if (tap.result.error !== undefined) {
+          upstream.discard();
+          const error = firstEventError(app, plan.adapter, out);
+          return {
+            kind: "failed",
+            failure: { phase: "stream-before-output", body: tap.result.error, error },
+            error,
+          };
+        }
+        startStream(context, upstream.status, { ...headers, "content-type": contentType });
+        started = true;
+      }
+      const drained = writeChunk(context, out);
+      if (drained !== undefined) await drained;
+      if (context.response.destroyed) {
+        upstream.discard();
+        break;
+      }
+    }
+    const rest = tap.end();
+    if (rest !== undefined) {
+      if (!started) startStream(context, upstream.status, { ...headers, "content-type": contentType });
+      started = true;
+      await writeChunk(context, rest);
+    }
+    recordTap(context, tap.result);
+    if (!started) {
+      const error = new LlmuxError(
+        "upstream_incomplete",
+        "upstream closed the stream without sending an event",
+      );
+      return { kind: "failed", failure: { phase: "stream-before-output", error }, error };
+    }
+    context.response.end();
+  } catch (error) {
+    recordTap(context, tap.result);
+    const llmuxError = toLlmuxError(error);
+    if (!started)
+      return {
+        kind: "failed",
+        failure: { phase: "stream-before-output", error: llmuxError },
+        error: llmuxError,
+      };
+    if (!context.clientGone.signal.aborted) sendError(context, llmuxError);
+  }
+  return { kind: "done" };
 }

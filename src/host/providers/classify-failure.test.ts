@@ -195,6 +195,17 @@ const ROWS: Row[] = [
     failure: anthropic(402, "billing_error", "This organization has been disabled."),
     expected: { kind: "cooldown-credential", reason: "quota" },
   },
+  {
+    name: "400 echoing a prompt that talks about billing quota per day (vLLM-style)",
+    failure: openai(400, {
+      object: "error",
+      message:
+        "[{'type': 'missing', 'loc': ('body', 'model'), 'msg': 'Field required', 'input': {'messages': [{'role': 'user', 'content': 'why did my billing quota per day run out? incorrect API key?'}]}}]",
+      type: "BadRequestError",
+      code: 400,
+    }),
+    expected: { kind: "return-to-client" },
+  },
   // ---- missing model
   { name: "Gemini 404 (recorded)", failure: recordedGemini404(), expected: { kind: "exclude-target" } },
   {

@@ -90,7 +90,10 @@ interface Evidence {
   status: number | undefined;
   /** Error type/code/status strings: `overloaded_error`, `insufficient_quota`, `RESOURCE_EXHAUSTED`. */
   labels: Set<string>;
-  /** Body, message and labels, for keyword tests. */
+  /**
+   * Messages, labels and quota ids, for keyword tests. Never the raw body: some servers echo
+   * the request in validation errors, and a prompt must not cool a credential down.
+   */
   text: string;
   message: string | undefined;
   /** Gemini QuotaFailure violations: quotaId and quotaMetric strings. */
@@ -131,8 +134,9 @@ const LABEL_STATUS: ReadonlyMap<string, number> = new Map([
 
 const NETWORK_CODES: ReadonlySet<string> = new Set(["timeout", "upstream_error", "upstream_incomplete"]);
 
-const AUTH_TEXT =
-  /API_KEY_INVALID|API key not valid|API_KEY_EXPIRED|API key expired|invalid[_ ]api[_ ]key|incorrect API key/i;
+/** A 400 that is really a bad key (Gemini): by its ErrorInfo reason, code, or the start of its message. */
+const AUTH_400_LABELS = ["API_KEY_INVALID", "API_KEY_EXPIRED", "invalid_api_key"];
+const AUTH_400_MESSAGE = /^(?:API key (?:not valid|expired)|Incorrect API key)/i;
 const MODEL_MISSING_TEXT =
   /model_not_found|\bmodel\b[^.\n]{0,100}?\b(?:not found|does not exist|not exist)|unknown model|no such model/i;
 const DAILY_TEXT = /per[ _-]?day|\bdaily\b|\((?:RPD|TPD)\)/i;
@@ -141,6 +145,9 @@ const RATE_TEXT =
 const QUOTA_TEXT =
   /insufficient_quota|billing|credit balance|insufficient (?:credits|balance|funds)|usage limit|spend(?:ing)? limit|quota|payment/i;
 const QUOTA_LABELS = ["insufficient_quota", "billing_error"];
+/** A 400 is the client's fault unless it plainly says the account ran dry. */
+const QUOTA_400_TEXT =
+  /credit balance|usage limits|insufficient_quota|exceeded your current quota|insufficient (?:credits|balance|funds)/i;
 
 export function classifyFailure(failure: Failure): FailureAction {
   const evidence = gatherEvidence(failure);
@@ -152,12 +159,16 @@ export function classifyFailure(failure: Failure): FailureAction {
 
 function classifyStatus(status: number, evidence: Evidence, failure: Failure, detail: string): FailureAction {
   const { text, labels } = evidence;
-  if (status === 401 || status === 403 || (status === 400 && AUTH_TEXT.test(text))) {
+  if (status === 401 || status === 403 || (status === 400 && isBadKey(evidence))) {
     if (failure.canRefresh === true) return { kind: "refresh-credential", detail };
     return { kind: "cooldown-credential", reason: "auth", detail };
   }
   const scope = quotaScope(evidence, failure.error);
-  if (status === 402 || ((status === 400 || status === 429) && (scope === "quota" || scope === "daily"))) {
+  const quota =
+    status === 402 ||
+    (status === 429 && (scope === "quota" || scope === "daily")) ||
+    (status === 400 && (QUOTA_LABELS.some((label) => labels.has(label)) || QUOTA_400_TEXT.test(text)));
+  if (quota) {
     return quotaAction(failure, evidence, scope === "daily", detail);
   }
   if (status === 404 || ((status === 400 || status === 422) && MODEL_MISSING_TEXT.test(text))) {
@@ -178,6 +189,11 @@ function classifyStatus(status: number, evidence: Evidence, failure: Failure, de
   if (status === 409) return { kind: "try-another", reason: "conflict", detail };
   if (status >= 500 || status < 400) return { kind: "try-another", reason: "server-error", detail };
   return { kind: "return-to-client", detail };
+}
+
+function isBadKey(evidence: Evidence): boolean {
+  if (AUTH_400_LABELS.some((label) => evidence.labels.has(label))) return true;
+  return evidence.message !== undefined && AUTH_400_MESSAGE.test(evidence.message.trim());
 }
 
 function withRetryAfter(action: CooldownAction, retryAfterMs: number | undefined): CooldownAction {
@@ -253,15 +269,17 @@ function gatherEvidence(failure: Failure): Evidence {
     if (typeof value === "string" && value !== "" && value !== "error") labels.add(value);
   }
   if (error?.upstreamType !== undefined) labels.add(error.upstreamType);
+  for (const reason of errorInfoReasons(payload?.details)) labels.add(reason);
   const bodyMessage = typeof payload?.message === "string" ? payload.message : undefined;
   const message = error?.message ?? bodyMessage;
   const details = payload?.details;
+  const quotaIds = quotaIdsOf(details);
   return {
     status: effectiveStatus(failure, payload, labels),
     labels,
-    text: [failure.body ?? "", error?.message ?? "", ...labels].join("\n"),
+    text: [error?.message ?? "", bodyMessage ?? "", ...labels, ...quotaIds].join("\n"),
     message,
-    quotaIds: quotaIdsOf(details),
+    quotaIds,
     retryDelayMs: retryDelayFromDetails(details),
   };
 }
@@ -303,6 +321,14 @@ function errorObjectOf(body: string | undefined): JsonObject | undefined {
   return value.type === "error" ? value : undefined;
 }
 
+/** Gemini ErrorInfo reasons (`API_KEY_INVALID`). */
+function errorInfoReasons(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((detail) =>
+    isJsonObject(detail) && typeof detail.reason === "string" ? [detail.reason] : [],
+  );
+}
+
 function quotaIdsOf(details: unknown): string[] {
   if (!Array.isArray(details)) return [];
   const ids: string[] = [];
@@ -320,20 +346,17 @@ function quotaIdsOf(details: unknown): string[] {
 }
 
 function describe(failure: Failure, evidence: Evidence): string {
-  const { status } = failure;
-  const head =
-    status !== undefined && (status < 200 || status >= 300)
-      ? `HTTP ${status}`
-      : evidence.status !== undefined
-        ? `stream error ${evidence.status}`
-        : failure.phase === "connect"
-          ? "no connection:"
-          : failure.phase === "first-byte"
-            ? "no response:"
-            : "stream broke:";
   const label = [...evidence.labels][0];
-  const parts = [head, label, evidence.message].filter((part) => part !== undefined && part !== "");
-  return sanitizeLastError(parts.join(" "));
+  const parts = [headOf(failure, evidence), label, evidence.message];
+  return sanitizeLastError(parts.filter((part) => part !== undefined && part !== "").join(" "));
+}
+
+function headOf(failure: Failure, evidence: Evidence): string {
+  const { status, phase } = failure;
+  if (status !== undefined && (status < 200 || status >= 300)) return `HTTP ${status}`;
+  if (evidence.status !== undefined) return `stream error ${evidence.status}`;
+  if (phase === "connect") return "no connection:";
+  return phase === "first-byte" ? "no response:" : "stream broke:";
 }
 
 // ---------------------------------------------------------------- waits and reset times

@@ -20,8 +20,8 @@ describe("CredentialPool", () => {
     const pool = new CredentialPool(
       "p",
       [
-        { id: "a", maxConcurrency: 1 },
-        { id: "b", maxConcurrency: 2 },
+        { id: "a", key: "p/a", maxConcurrency: 1 },
+        { id: "b", key: "p/b", maxConcurrency: 2 },
       ],
       healthOf({}),
     );
@@ -36,7 +36,7 @@ describe("CredentialPool", () => {
   });
 
   it("releases a permit exactly once, however often release is called", () => {
-    const pool = new CredentialPool("p", [{ id: "a", maxConcurrency: 2 }], healthOf({}));
+    const pool = new CredentialPool("p", [{ id: "a", key: "p/a", maxConcurrency: 2 }], healthOf({}));
     const lease = leaseOf(pool.tryAcquire(new Set(), 0));
     leaseOf(pool.tryAcquire(new Set(), 0));
     lease.release();
@@ -46,7 +46,7 @@ describe("CredentialPool", () => {
   });
 
   it("enforces rpm with a sliding one-minute window and says when a slot frees", () => {
-    const pool = new CredentialPool("p", [{ id: "a", rpm: 2 }], healthOf({}));
+    const pool = new CredentialPool("p", [{ id: "a", key: "p/a", rpm: 2 }], healthOf({}));
     leaseOf(pool.tryAcquire(new Set(), 1_000)).release();
     leaseOf(pool.tryAcquire(new Set(), 2_000)).release();
     expect(pool.tryAcquire(new Set(), 30_000)).toEqual({ kind: "full", retryAfterMs: 31_000 });
@@ -56,7 +56,11 @@ describe("CredentialPool", () => {
   it("skips cooling, disabled and excluded credentials and reports the soonest cooldown end", () => {
     const pool = new CredentialPool(
       "p",
-      [{ id: "a" }, { id: "b" }, { id: "c" }],
+      [
+        { id: "a", key: "p/a" },
+        { id: "b", key: "p/b" },
+        { id: "c", key: "p/c" },
+      ],
       healthOf({
         "p/a": { untilMs: 5_000, reason: "rate-limit" },
         "p/b": "disabled",
@@ -70,7 +74,7 @@ describe("CredentialPool", () => {
   });
 
   it("wakes a waiter when a permit is released, and times out when none is", async () => {
-    const pool = new CredentialPool("p", [{ id: "a", maxConcurrency: 1 }], healthOf({}));
+    const pool = new CredentialPool("p", [{ id: "a", key: "p/a", maxConcurrency: 1 }], healthOf({}));
     const lease = leaseOf(pool.tryAcquire(new Set(), 0));
     const started = Date.now();
     const waiting = pool.waitForPermit(5_000);

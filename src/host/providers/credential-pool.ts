@@ -6,6 +6,8 @@
 
 export interface PoolCredentialConfig {
   id: string;
+  /** The health key (`credential:provider/id`). */
+  key: string;
   maxConcurrency?: number;
   rpm?: number;
 }
@@ -78,7 +80,7 @@ export class CredentialPool {
     this.providerId = providerId;
     this.health = health;
     this.slots = credentials.map((config) => ({
-      key: `${providerId}/${config.id}`,
+      key: config.key,
       config,
       inFlight: 0,
       window: [],

@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors } from "undici";
+import { Agent, type Dispatcher, ProxyAgent, errors as undiciErrors } from "undici";
 import { LlmuxError } from "../../core/model/errors.js";
 import type { Timeouts } from "../config/resolved.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
@@ -28,15 +28,17 @@ export function transportError(error: unknown, url: string): LlmuxError {
 
 /** HTTP to an upstream over a keep-alive undici pool, with connect, first-byte and idle timeouts. */
 export class HttpTransport implements Transport {
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
 
-  constructor(timeouts: Timeouts) {
-    this.agent = new Agent({
+  /** `proxy`: an HTTP(S) proxy URL every request of this transport goes through. */
+  constructor(timeouts: Timeouts, proxy?: string) {
+    const options = {
       connect: { timeout: timeouts.connectMs },
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       pipelining: 1,
-    });
+    };
+    this.agent = proxy === undefined ? new Agent(options) : new ProxyAgent({ ...options, uri: proxy });
   }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { assertNever, type Protocol } from "../../core/model/protocol.js";
-import type { Credential, ResolvedProvider } from "../config/resolved.js";
+import type { ResolvedProvider } from "../config/resolved.js";
 
 export type UpstreamOperation = "generate" | "count-tokens";
 
@@ -44,11 +44,29 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** Headers for the upstream: content type, the credential in the protocol's auth style, forwarded client headers, provider extras. */
+/** The header a protocol carries its credential in by default, and the prefix before it. */
+function defaultAuth(protocol: Protocol): { header: string; prefix: string } {
+  switch (protocol) {
+    case "openai-chat":
+    case "openai-responses":
+      return { header: "authorization", prefix: "Bearer " };
+    case "anthropic":
+      return { header: "x-api-key", prefix: "" };
+    case "gemini":
+      return { header: "x-goog-api-key", prefix: "" };
+    default:
+      return assertNever(protocol, "protocol");
+  }
+}
+
+/**
+ * Headers for the upstream: content type, forwarded protocol headers of a same-protocol client,
+ * the credential's secret in the provider's auth style, then the provider's own extra headers.
+ */
 export function upstreamHeaders(
   provider: ResolvedProvider,
   protocol: Protocol,
-  credential: Credential | undefined,
+  secret: string | undefined,
   clientHeaders: IncomingHttpHeaders | undefined,
 ): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -58,21 +76,10 @@ export function upstreamHeaders(
       if (value !== undefined) headers[name] = value;
     }
   }
-  if (credential !== undefined) {
-    switch (protocol) {
-      case "openai-chat":
-      case "openai-responses":
-        headers.authorization = `Bearer ${credential.apiKey}`;
-        break;
-      case "anthropic":
-        headers["x-api-key"] = credential.apiKey;
-        break;
-      case "gemini":
-        headers["x-goog-api-key"] = credential.apiKey;
-        break;
-      default:
-        assertNever(protocol, "protocol");
-    }
+  if (secret !== undefined) {
+    const auth = defaultAuth(protocol);
+    headers[(provider.authHeader ?? auth.header).toLowerCase()] =
+      `${provider.authPrefix ?? auth.prefix}${secret}`;
   }
   if (protocol === "anthropic" && headers["anthropic-version"] === undefined)
     headers["anthropic-version"] = "2023-06-01";

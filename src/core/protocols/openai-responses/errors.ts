@@ -57,15 +57,17 @@ function statusForStreamCode(code: string | undefined): number {
  * with a nested `error` object) or the `error` of a `response.failed` response.
  */
 export function decodeResponsesStreamError(payload: JsonObject): LlmuxErrorData {
-  const inner = objectAt(payload, "error") ?? payload;
-  const code = stringAt(inner, "code") ?? stringAt(inner, "type");
+  const nested = objectAt(payload, "error");
+  const source = nested ?? payload;
+  const code = stringAt(source, "code");
+  // A flat error event's own `type` is just "error"; only a nested error object has a real type.
+  const type = (nested === undefined ? undefined : stringAt(nested, "type")) ?? code;
   const object: JsonObject = {
-    message: stringAt(inner, "message") ?? "upstream reported an error in the stream",
+    message: stringAt(source, "message") ?? "upstream reported an error in the stream",
   };
-  const type = stringAt(inner, "type") ?? code;
   if (type !== undefined) object.type = type;
   if (code !== undefined) object.code = code;
-  const param = stringAt(inner, "param");
+  const param = stringAt(source, "param");
   if (param !== undefined) object.param = param;
-  return decodeOpenAiErrorObject(statusForStreamCode(code), object).toData();
+  return decodeOpenAiErrorObject(statusForStreamCode(code ?? type), object).toData();
 }

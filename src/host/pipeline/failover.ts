@@ -1,0 +1,267 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
+import type { ResolvedTarget } from "../../core/routing/resolve-model.js";
+import type { App } from "../control/app.js";
+import { classifyFailure, type FailureAction } from "../providers/classify-failure.js";
+import { backoffMs, type CooldownState, nextCooldown } from "../providers/cooldown.js";
+import type { ProviderRuntime } from "../providers/registry.js";
+import { makeModelKey } from "../state/health.js";
+import type { Attempt, AttemptFailure, AttemptResult } from "./attempt.js";
+import type { RequestContext } from "./context.js";
+import { sendError } from "./respond.js";
+
+type Pick =
+  | { kind: "attempt"; attempt: Omit<Attempt, "number" | "secret"> }
+  | { kind: "none"; fullRetryAfterMs?: number; cooldownUntil?: number; onlyTried: boolean };
+
+interface LoopState {
+  excludedCredentials: Set<string>;
+  excludedTargets: Set<string>;
+  refreshed: Set<string>;
+}
+
+function targetKey(target: ResolvedTarget): string {
+  return `${target.provider}/${target.upstreamModel}`;
+}
+
+/** Take a permit on the first target (in route order) that has a usable credential. */
+function pickOnce(app: App, targets: readonly ResolvedTarget[], state: LoopState, now: number): Pick {
+  let fullRetryAfterMs: number | undefined;
+  let cooldownUntil: number | undefined;
+  let onlyTried = true;
+  for (const target of targets) {
+    if (state.excludedTargets.has(targetKey(target))) continue;
+    const provider = app.providers.get(target.provider);
+    if (provider === undefined) continue;
+    const result = provider.pool.tryAcquire(state.excludedCredentials, now);
+    if (result.kind === "leased") {
+      const credential = provider.credential(result.lease.key);
+      if (credential === undefined) {
+        result.lease.release();
+        continue;
+      }
+      return { kind: "attempt", attempt: { target, provider, credential, lease: result.lease } };
+    }
+    if (result.kind === "full") {
+      onlyTried = false;
+      fullRetryAfterMs = Math.min(fullRetryAfterMs ?? Number.POSITIVE_INFINITY, result.retryAfterMs);
+    } else {
+      if (result.reasons.some((reason) => !reason.endsWith("already tried"))) onlyTried = false;
+      if (result.untilMs !== undefined)
+        cooldownUntil = Math.min(cooldownUntil ?? Number.POSITIVE_INFINITY, result.untilMs);
+    }
+  }
+  const none: Pick = { kind: "none", onlyTried };
+  if (fullRetryAfterMs !== undefined) none.fullRetryAfterMs = fullRetryAfterMs;
+  if (cooldownUntil !== undefined) none.cooldownUntil = cooldownUntil;
+  return none;
+}
+
+/** Pick, waiting (bounded) for a permit while every usable credential is merely full. */
+async function pick(
+  app: App,
+  context: RequestContext,
+  targets: readonly ResolvedTarget[],
+  state: LoopState,
+  deadline: number,
+): Promise<Pick> {
+  const queueDeadline = Math.min(deadline, Date.now() + app.config.failover.queueTimeoutMs);
+  for (;;) {
+    const picked = pickOnce(app, targets, state, Date.now());
+    if (picked.kind === "attempt" || picked.fullRetryAfterMs === undefined) return picked;
+    const remaining = queueDeadline - Date.now();
+    if (remaining <= 0 || context.clientGone.signal.aborted) return picked;
+    const pools = new Set<ProviderRuntime>();
+    for (const target of targets) {
+      const provider = app.providers.get(target.provider);
+      if (provider !== undefined) pools.add(provider);
+    }
+    const wait = Math.min(remaining, picked.fullRetryAfterMs);
+    await Promise.race(
+      [...pools].map((provider) => provider.pool.waitForPermit(wait, context.clientGone.signal)),
+    );
+  }
+}
+
+function cooldownStateOf(app: App, key: string): CooldownState | undefined {
+  const record = app.health.get(key);
+  if (record === undefined || record.consecutiveErrors === 0) return undefined;
+  const reason = record.reason;
+  if (reason !== "auth" && reason !== "quota" && reason !== "rate-limit" && reason !== "overloaded")
+    return undefined;
+  return {
+    untilMs: record.cooldownUntil,
+    reason,
+    consecutiveErrors: record.consecutiveErrors,
+    lastError: record.lastError,
+  };
+}
+
+/** Record what a failure means for the credential and the target, and what to do next. */
+function applyAction(app: App, attempt: Attempt, action: FailureAction, state: LoopState, now: number): void {
+  const credentialKey = attempt.credential.key;
+  const modelKey = makeModelKey(attempt.target.provider, attempt.target.upstreamModel);
+  const model = app.health.get(modelKey);
+  app.health.update(modelKey, {
+    consecutiveErrors: (model?.consecutiveErrors ?? 0) + 1,
+    lastError: action.detail,
+    lastErrorAt: now,
+    penalty: (model?.penalty ?? 0) + 1,
+  });
+  switch (action.kind) {
+    case "cooldown-credential": {
+      const next = nextCooldown(cooldownStateOf(app, credentialKey), action, now);
+      app.health.update(credentialKey, {
+        cooldownUntil: next.untilMs,
+        reason: next.reason,
+        consecutiveErrors: next.consecutiveErrors,
+        lastError: next.lastError,
+        lastErrorAt: now,
+      });
+      state.excludedCredentials.add(credentialKey);
+      return;
+    }
+    case "try-another": {
+      const record = app.health.get(credentialKey);
+      app.health.update(credentialKey, {
+        consecutiveErrors: (record?.consecutiveErrors ?? 0) + 1,
+        lastError: action.detail,
+        lastErrorAt: now,
+      });
+      state.excludedCredentials.add(credentialKey);
+      return;
+    }
+    case "exclude-target":
+      state.excludedTargets.add(targetKey(attempt.target));
+      return;
+    case "refresh-credential":
+      state.refreshed.add(credentialKey);
+      return;
+    case "return-to-client":
+    case "fail-in-stream":
+      return;
+  }
+}
+
+function recordSuccess(app: App, attempt: Attempt): void {
+  for (const key of [
+    attempt.credential.key,
+    makeModelKey(attempt.target.provider, attempt.target.upstreamModel),
+  ]) {
+    const record = app.health.get(key);
+    if (record !== undefined && (record.consecutiveErrors > 0 || record.penalty > 0)) {
+      app.health.update(key, { consecutiveErrors: 0, penalty: 0 });
+    }
+  }
+}
+
+/** The error for a request that found nothing usable: the soonest way out, as Retry-After. */
+function exhaustedError(picked: Extract<Pick, { kind: "none" }>, route: string): LlmuxError {
+  if (picked.fullRetryAfterMs !== undefined) {
+    return new LlmuxError(
+      "rate_limited",
+      `every credential for route "${route}" is at its concurrency or rpm limit`,
+      {
+        retryAfterMs: picked.fullRetryAfterMs,
+      },
+    );
+  }
+  const retryAfterMs =
+    picked.cooldownUntil === undefined ? undefined : Math.max(1000, picked.cooldownUntil - Date.now());
+  return new LlmuxError(
+    "rate_limited",
+    `no healthy credential left for route "${route}": all are cooling down or disabled`,
+    {
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
+}
+
+/**
+ * The one retry/failover loop for every provider kind: bounded attempts and a total deadline;
+ * each attempt excludes the credentials already tried (when everything is excluded, a retry
+ * after backoff rather than a failure); only before the first byte reached the client.
+ */
+export async function runWithFailover(
+  app: App,
+  context: RequestContext,
+  route: string,
+  targets: readonly ResolvedTarget[],
+  run: (attempt: Attempt) => Promise<AttemptResult>,
+): Promise<void> {
+  const { maxAttempts, deadlineMs, backoffBaseMs, backoffMaxMs } = app.config.failover;
+  const deadline = Date.now() + deadlineMs;
+  const state: LoopState = {
+    excludedCredentials: new Set(),
+    excludedTargets: new Set(),
+    refreshed: new Set(),
+  };
+  let last: AttemptFailure | undefined;
+  let retries = 0;
+  for (let number = 1; number <= maxAttempts && Date.now() < deadline; number++) {
+    if (context.clientGone.signal.aborted) return;
+    const picked = await pick(app, context, targets, state, deadline);
+    if (picked.kind === "none") {
+      if (picked.onlyTried && state.excludedCredentials.size > 0 && number < maxAttempts) {
+        state.excludedCredentials.clear();
+        await sleep(backoffMs(retries++, Math.random, backoffBaseMs, backoffMaxMs));
+        number--;
+        continue;
+      }
+      // Nothing usable is left: the last upstream failure says more than "exhausted" does.
+      if (last === undefined) throw exhaustedError(picked, route);
+      break;
+    }
+    const attempt: Attempt = { ...picked.attempt, number, secret: undefined };
+    const label = `${attempt.target.provider}/${attempt.target.upstreamModel}`;
+    context.log.attempts = number;
+    context.log.target = label;
+    context.log.credential = attempt.credential.config.id;
+    if (!context.response.headersSent) {
+      context.response.setHeader("x-llmux-target", label);
+      context.response.setHeader("x-llmux-attempts", String(number));
+    }
+    let result: AttemptResult;
+    try {
+      attempt.secret = await attempt.credential.secret();
+      result = await run(attempt);
+    } catch (error) {
+      const llmuxError = toLlmuxError(error);
+      result = { kind: "failed", failure: { phase: "connect", error: llmuxError }, error: llmuxError };
+    } finally {
+      attempt.lease.release();
+    }
+    if (result.kind === "done") {
+      recordSuccess(app, attempt);
+      return;
+    }
+    const now = Date.now();
+    const action = classifyFailure({
+      ...result.failure,
+      now,
+      canRefresh: attempt.credential.canRefresh && !state.refreshed.has(attempt.credential.key),
+      dailyResetUtc: app.config.quota.dailyResetUtc,
+    });
+    applyAction(app, attempt, action, state, now);
+    last = result;
+    context.log.error = action.detail;
+    if (action.kind === "return-to-client" || action.kind === "fail-in-stream") break;
+    if (action.kind === "refresh-credential") {
+      try {
+        await attempt.credential.forceRefresh(attempt.secret);
+      } catch (error) {
+        applyAction(
+          app,
+          attempt,
+          { kind: "cooldown-credential", reason: "auth", detail: toLlmuxError(error).message },
+          state,
+          now,
+        );
+      }
+    }
+  }
+  if (last === undefined) throw new LlmuxError("unavailable", `route "${route}" has no target left to try`);
+  if (context.response.headersSent) return;
+  if (last.respond !== undefined) last.respond();
+  else sendError(context, last.error);
+}
