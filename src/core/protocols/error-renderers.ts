@@ -14,7 +14,10 @@ export interface ErrorRenderer {
 /** Each protocol's error shapes, for the places that need only those (the server, passthrough). */
 export const ERROR_RENDERERS: Record<Protocol, ErrorRenderer> = {
   "openai-chat": { render: renderOpenAiError, renderStream: renderOpenAiChatStreamError },
-  "openai-responses": { render: renderOpenAiError, renderStream: (error) => renderResponsesStreamError(error) },
+  "openai-responses": {
+    render: renderOpenAiError,
+    renderStream: (error) => renderResponsesStreamError(error),
+  },
   anthropic: { render: renderAnthropicError, renderStream: renderAnthropicStreamError },
   gemini: { render: renderGeminiError, renderStream: renderGeminiStreamError },
 };

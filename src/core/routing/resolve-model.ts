@@ -3,10 +3,17 @@ import type { Protocol } from "../model/protocol.js";
 import { compileGlob, isGlob } from "./glob.js";
 
 /** A model a provider serves: a client-facing name (or glob) and its wire name upstream. */
+export type ModelCapability = "tools" | "vision" | "reasoning";
+
 export interface ProviderModel {
   name: string;
   /** Wire name; absent = the client-facing name (for a glob: the client's own name). */
   upstream?: string;
+  /** Context window in tokens, when known. */
+  context?: number;
+  maxOutput?: number;
+  /** Absent = not declared (assumed capable). */
+  capabilities?: ModelCapability[];
 }
 
 export interface RoutingProvider {

@@ -95,11 +95,11 @@ describe("PassthroughTap", () => {
         "",
       ].join("\n\n"),
     );
-    const [{ output, tap }] = runAtSplits(
+    const { output, tap } = runAtSplits(
       () => new PassthroughTap(TAP_READERS["openai-chat"], decodeUsage, "alias"),
       input,
       input.length,
-    );
+    )[0]!;
     expect(output.match(/"model":"alias"/g)).toHaveLength(3);
     expect(output).toContain("data: [DONE]");
     expect(tap.result.finishReason).toBe("stop");

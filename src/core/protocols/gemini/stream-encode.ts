@@ -1,0 +1,139 @@
+import type { StreamEvent } from "../../model/events.js";
+import type { JsonObject } from "../../model/json.js";
+import type { ToolCallPart } from "../../model/parts.js";
+import { assertNever, type CoreContext } from "../../model/protocol.js";
+import type { StreamEncodeOptions, StreamEncoder } from "../adapter.js";
+import { renderGeminiStreamError } from "./errors.js";
+import { encodeFinishReason } from "./finish.js";
+import { argumentsObject } from "./parts-encode.js";
+import { createTimeOf } from "./response.js";
+import { geminiSignature } from "./signatures.js";
+import { encodeGeminiUsage } from "./usage.js";
+import { WarningSink } from "./warnings.js";
+
+/**
+ * Canonical events -> `streamGenerateContent?alt=sse` chunks, each a whole
+ * GenerateContentResponse (`candidates[0].content {role: "model", parts}`, `modelVersion`,
+ * `responseId`, the latest `usageMetadata`) framed as `data: ...\r\n\r\n`.
+ * Text and reasoning deltas leave at once; a tool call is held until its end because
+ * Gemini clients read `functionCall.args` as a whole object. The last chunk carries the
+ * finishReason. Every chunk has at least one non-empty part, so `@google/genai` chats keep
+ * the turn in their history.
+ */
+export function createGeminiStreamEncoder(
+  options: StreamEncodeOptions,
+  context: CoreContext,
+  write: (text: string) => void,
+): StreamEncoder {
+  let responseId: string | undefined;
+  let createTime: string | undefined;
+  let usage: JsonObject | undefined;
+  let finished = false;
+  let closed = false;
+  const calls = new Map<number, ToolCallPart>();
+  const reasoningWithText = new Set<number>();
+  const warnings = new WarningSink();
+
+  const writeChunk = (parts: JsonObject[], finishReason?: string): void => {
+    responseId ??= context.newId("resp_");
+    const candidate: JsonObject = { content: { role: "model", parts }, index: 0 };
+    if (finishReason !== undefined) candidate.finishReason = finishReason;
+    const chunk: JsonObject = { candidates: [candidate] };
+    if (usage !== undefined) chunk.usageMetadata = usage;
+    chunk.modelVersion = options.model;
+    if (createTime !== undefined) chunk.createTime = createTime;
+    chunk.responseId = responseId;
+    write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+  };
+
+  const writeCall = (call: ToolCallPart): void => {
+    const part: JsonObject = {
+      functionCall: { id: call.id, name: call.name, args: argumentsObject(call, warnings) },
+    };
+    const signature = geminiSignature(call.signature);
+    if (signature !== undefined) part.thoughtSignature = signature;
+    writeChunk([part]);
+  };
+
+  const finish = (finishReason: string): void => {
+    for (const call of calls.values()) writeCall(call);
+    calls.clear();
+    writeChunk([{ text: "" }], finishReason);
+    finished = true;
+  };
+
+  return {
+    push(event: StreamEvent): void {
+      if (closed || finished) return;
+      switch (event.type) {
+        case "response-start":
+          if (event.id !== "") responseId ??= event.id;
+          createTime ??= createTimeOf(event.created);
+          break;
+        case "text-delta":
+          if (event.text !== "") writeChunk([{ text: event.text }]);
+          break;
+        case "reasoning-delta":
+          if (event.text !== "") {
+            reasoningWithText.add(event.index);
+            writeChunk([{ text: event.text, thought: true }]);
+          }
+          break;
+        case "reasoning-end": {
+          const signature = geminiSignature(event.signature);
+          const hadText = reasoningWithText.delete(event.index);
+          if (signature === undefined) break;
+          writeChunk([
+            hadText
+              ? { text: "", thought: true, thoughtSignature: signature }
+              : { text: "", thoughtSignature: signature },
+          ]);
+          break;
+        }
+        case "tool-call-start": {
+          const call: ToolCallPart = { type: "tool-call", id: event.id, name: event.name, arguments: "" };
+          if (event.kind !== undefined) call.kind = event.kind;
+          if (event.signature !== undefined) call.signature = event.signature;
+          calls.set(event.index, call);
+          break;
+        }
+        case "tool-call-delta": {
+          const call = calls.get(event.index);
+          if (call !== undefined) call.arguments += event.arguments;
+          break;
+        }
+        case "tool-call-end": {
+          const call = calls.get(event.index);
+          if (call === undefined) break;
+          calls.delete(event.index);
+          writeCall(call);
+          break;
+        }
+        case "usage":
+          usage = encodeGeminiUsage(event.usage);
+          break;
+        case "finish":
+          finish(encodeFinishReason(event.reason));
+          break;
+        case "error":
+          write(renderGeminiStreamError(event.error));
+          closed = true;
+          break;
+        case "text-start":
+        case "text-end":
+        case "reasoning-start":
+          break;
+        default:
+          assertNever(event, "stream event");
+      }
+    },
+    end(): void {
+      if (closed) return;
+      closed = true;
+      if (finished) return;
+      // The upstream never said how the turn ended: calls still open are incomplete and are not sent.
+      calls.clear();
+      finish("OTHER");
+    },
+  };
+}
