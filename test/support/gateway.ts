@@ -6,8 +6,11 @@ import { type RunningGateway, startGateway } from "../../src/host/control/kernel
 import { createLogger } from "../../src/host/telemetry/logger.js";
 
 /** Start llmux on an ephemeral port with a config given as data, logging nothing. */
-export async function startTestGateway(raw: unknown, env: NodeJS.ProcessEnv = {}): Promise<RunningGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), "llmux-test-"));
+export async function startTestGateway(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = {},
+  dataDir = mkdtempSync(join(tmpdir(), "llmux-test-")),
+): Promise<RunningGateway> {
   const config = validateConfig(raw, "test config", { env, dataDir });
   return startGateway(config, { port: 0, logger: createLogger({ level: "silent" }) });
 }

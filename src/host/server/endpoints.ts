@@ -7,6 +7,7 @@ export type Endpoint =
   | { kind: "count-tokens"; protocol: "anthropic" | "gemini"; info: InboundRequestInfo }
   | { kind: "models"; protocol: Protocol }
   | { kind: "health" }
+  | { kind: "admin" }
   | { kind: "probe" };
 
 const GEMINI_METHOD =
@@ -50,6 +51,7 @@ export function matchEndpoint(method: string, pathname: string, headers: Incomin
       ? { endpoint: { kind: "health" } }
       : { error: "method-not-allowed", allow: "GET, HEAD" };
   }
+  if (pathname.startsWith("/admin/")) return { endpoint: { kind: "admin" } };
   if (pathname === "/v1/models" || pathname === "/models" || pathname === "/v1beta/models") {
     if (method !== "GET") return { error: "method-not-allowed", allow: "GET" };
     return { endpoint: { kind: "models", protocol: guessProtocol(pathname, headers) } };

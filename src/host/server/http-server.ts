@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LlmuxError } from "../../core/model/errors.js";
+import { handleAdmin } from "../control/admin.js";
 import type { App } from "../control/app.js";
 import type { RequestContext } from "../pipeline/context.js";
 import { handleCountTokens } from "../pipeline/count-tokens.js";
@@ -54,6 +55,9 @@ async function dispatch(app: App, context: RequestContext, endpoint: Endpoint): 
       return;
     case "models":
       handleModels(app, context, endpoint.protocol);
+      return;
+    case "admin":
+      handleAdmin(app, context);
       return;
     case "generate":
     case "count-tokens": {
@@ -121,7 +125,8 @@ export function createRequestListener(app: App, inFlight: InFlight) {
     }
     const endpoint = match.endpoint;
     if ("protocol" in endpoint) context.protocol = endpoint.protocol;
-    if (app.keyRing.enabled && endpoint.kind !== "probe" && endpoint.kind !== "health") {
+    const open = endpoint.kind === "probe" || endpoint.kind === "health" || endpoint.kind === "admin";
+    if (app.keyRing.enabled && !open) {
       if (!app.keyRing.accepts(presentedKey(request.headers, url.searchParams))) {
         sendError(context, new LlmuxError("authentication", "invalid or missing API key"));
         request.resume();
