@@ -7,10 +7,6 @@ import type { App } from "./app.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-function adminError(context: RequestContext, status: number, message: string): void {
-  sendJson(context, status, { error: { message } });
-}
-
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -67,41 +63,51 @@ function findCredential(
 
 const ACTIONS = new Set(["disable", "recover", "reset"]);
 
-/** The admin API: credentials, their health, and the operator's actions on them. */
-export function handleAdmin(app: App, context: RequestContext): void {
+interface AdminReply {
+  status: number;
+  body: unknown;
+}
+
+function failure(status: number, message: string): AdminReply {
+  return { status, body: { error: { message } } };
+}
+
+function route(app: App, context: RequestContext): AdminReply {
   if (!authorized(app, context)) {
-    adminError(context, app.config.server.adminKey === undefined ? 403 : 401, "admin API: not authorized");
-    return;
+    return failure(app.config.server.adminKey === undefined ? 403 : 401, "admin API: not authorized");
   }
   const path = context.url.pathname;
   const method = context.request.method ?? "GET";
   const now = Date.now();
   if (path === "/admin/credentials") {
-    if (method !== "GET") return adminError(context, 405, "use GET");
+    if (method !== "GET") return failure(405, "use GET");
     const credentials = app.providers
       .all()
       .flatMap((provider) =>
         provider.allCredentials().map((credential) => describeCredential(app, provider, credential, now)),
       );
-    sendJson(context, 200, { credentials });
-    return;
+    return { status: 200, body: { credentials } };
   }
   const match = /^\/admin\/credentials\/(.+)\/([a-z]+)$/.exec(path);
-  if (match === null) return adminError(context, 404, `no admin endpoint ${method} ${path}`);
+  if (match === null) return failure(404, `no admin endpoint ${method} ${path}`);
   const action = match[2]!;
-  if (!ACTIONS.has(action))
-    return adminError(context, 404, `unknown action "${action}": use disable, recover or reset`);
-  if (method !== "POST") return adminError(context, 405, "use POST");
+  if (!ACTIONS.has(action)) return failure(404, `unknown action "${action}": use disable, recover or reset`);
+  if (method !== "POST") return failure(405, "use POST");
   const id = decodeURIComponent(match[1]!);
   const found = findCredential(app, id);
-  if (found.length === 0) return adminError(context, 404, `no credential "${id}"`);
-  if (found.length > 1)
-    return adminError(context, 409, `credential id "${id}" is ambiguous: use provider/credential`);
+  if (found.length === 0) return failure(404, `no credential "${id}"`);
+  if (found.length > 1) return failure(409, `credential id "${id}" is ambiguous: use provider/credential`);
   const { provider, credential } = found[0]!;
   if (action === "disable") app.health.update(credential.key, { disabled: true, reason: "manual" });
   else if (action === "recover")
     app.health.update(credential.key, { disabled: false, cooldownUntil: 0, reason: "" });
   else app.health.reset(credential.key);
   app.logger.info({ admin: action, credential: `${provider.id}/${credential.config.id}` }, "admin action");
-  sendJson(context, 200, { credential: describeCredential(app, provider, credential, now) });
+  return { status: 200, body: { credential: describeCredential(app, provider, credential, now) } };
+}
+
+/** The admin API: credentials, their health, and the operator's actions on them. */
+export function handleAdmin(app: App, context: RequestContext): void {
+  const reply = route(app, context);
+  sendJson(context, reply.status, reply.body);
 }
