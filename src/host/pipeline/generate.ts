@@ -107,7 +107,6 @@ function withStoredHistory(app: App, request: CanonicalRequest): CanonicalReques
       `previous response "${previousId}" was not found (it expired or was not stored)`,
       {
         param: "previous_response_id",
-        status: 404,
       },
     );
   }
