@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import type { RouteTarget } from "../../core/routing/resolve-model.js";
@@ -132,6 +132,12 @@ function mergeTimeouts(...layers: (TimeoutsConfig | undefined)[]): Timeouts {
   return merged;
 }
 
+/** `~/x` from the home directory; a relative path from the config file's directory. */
+function resolvePath(path: string, baseDir: string): string {
+  if (path === "~" || path.startsWith("~/")) return join(homedir(), path.slice(1));
+  return resolve(baseDir, path);
+}
+
 function resolveConfig(
   config: LlmuxConfig,
   source: string,
@@ -139,6 +145,7 @@ function resolveConfig(
   options: LoadOptions,
   env: NodeJS.ProcessEnv,
 ): ResolvedConfig {
+  const baseDir = isAbsolute(source) ? dirname(source) : (options.cwd ?? process.cwd());
   const providers = new Map<string, ResolvedProvider>();
   for (const [id, provider] of Object.entries(config.providers)) {
     const credentials: Credential[] = provider.credentials.map((credential) => {
@@ -146,7 +153,8 @@ function resolveConfig(
         credential.proxy ??
         (credential.group === undefined ? undefined : config.groups[credential.group]?.proxy) ??
         provider.proxy;
-      return definedOnly({ ...credential, key: makeCredentialKey(id, credential.id), proxy });
+      const tokenFile = credential.tokenFile === undefined ? undefined : resolvePath(credential.tokenFile, baseDir);
+      return definedOnly({ ...credential, key: makeCredentialKey(id, credential.id), proxy, tokenFile });
     });
     providers.set(id, {
       id,
