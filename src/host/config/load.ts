@@ -4,6 +4,7 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import type { RouteTarget } from "../../core/routing/resolve-model.js";
+import { type Route, routeFromTargets } from "../../core/routing/route.js";
 import { makeCredentialKey } from "../state/health.js";
 import { builtInConfig } from "./defaults.js";
 import { expandEnvironment, type MissingVariable } from "./expand-env.js";
@@ -91,6 +92,24 @@ function parseFile(path: string): unknown {
   }
 }
 
+function toRoute(name: string, route: LlmuxConfig["routes"][string]): Route {
+  if (Array.isArray(route)) return routeFromTargets(name, route.map(parseTarget));
+  return {
+    name,
+    tiers: route.tiers.map((tier) => ({
+      mode: tier.mode,
+      backup: tier.backup,
+      targets: tier.targets.map((entry) => {
+        if (typeof entry === "string") return parseTarget(entry);
+        return {
+          ...parseTarget(entry.target),
+          ...definedOnly({ priority: entry.priority, weight: entry.weight }),
+        };
+      }),
+    })),
+  };
+}
+
 function parseTarget(text: string): RouteTarget {
   const slash = text.indexOf("/");
   return { provider: text.slice(0, slash), model: text.slice(slash + 1) };
@@ -110,14 +129,32 @@ function checkReferences(config: LlmuxConfig, problems: string[]): void {
       seen.add(credential.id);
     });
   }
-  for (const [name, targets] of Object.entries(config.routes)) {
-    targets.forEach((text, index) => {
-      const target = parseTarget(text);
-      if (config.providers[target.provider] === undefined) {
-        problems.push(`routes.${name}[${index}]: unknown provider "${target.provider}"`);
-      }
+  for (const [name, route] of Object.entries(config.routes)) {
+    const tiers = Array.isArray(route) ? [{ targets: route }] : route.tiers;
+    tiers.forEach((tier, tierIndex) => {
+      tier.targets.forEach((entry, index) => {
+        const target = parseTarget(typeof entry === "string" ? entry : entry.target);
+        const path = Array.isArray(route)
+          ? `routes.${name}[${index}]`
+          : `routes.${name}.tiers[${tierIndex}].targets[${index}]`;
+        if (config.providers[target.provider] === undefined)
+          problems.push(`${path}: unknown provider "${target.provider}"`);
+      });
     });
   }
+  const isTarget = (name: string) => {
+    const slash = name.indexOf("/");
+    return slash > 0 && config.providers[name.slice(0, slash)] !== undefined;
+  };
+  for (const [alias, to] of Object.entries(config.aliases)) {
+    if (config.routes[to] === undefined && !isTarget(to)) {
+      problems.push(`aliases.${alias}: "${to}" is neither a route nor a provider/model target`);
+    }
+  }
+  config.router.rules.forEach((rule, index) => {
+    if (config.routes[rule.route] === undefined)
+      problems.push(`router.rules[${index}].route: unknown route "${rule.route}"`);
+  });
 }
 
 function mergeTimeouts(...layers: (TimeoutsConfig | undefined)[]): Timeouts {
@@ -153,7 +190,8 @@ function resolveConfig(
         credential.proxy ??
         (credential.group === undefined ? undefined : config.groups[credential.group]?.proxy) ??
         provider.proxy;
-      const tokenFile = credential.tokenFile === undefined ? undefined : resolvePath(credential.tokenFile, baseDir);
+      const tokenFile =
+        credential.tokenFile === undefined ? undefined : resolvePath(credential.tokenFile, baseDir);
       return definedOnly({ ...credential, key: makeCredentialKey(id, credential.id), proxy, tokenFile });
     });
     providers.set(id, {
@@ -170,7 +208,17 @@ function resolveConfig(
     });
   }
   const routes = new Map<string, RouteTarget[]>();
-  for (const [name, targets] of Object.entries(config.routes)) routes.set(name, targets.map(parseTarget));
+  const routeDefinitions = new Map<string, Route>();
+  for (const [name, route] of Object.entries(config.routes)) {
+    const definition = toRoute(name, route);
+    routeDefinitions.set(name, definition);
+    routes.set(
+      name,
+      definition.tiers.flatMap((tier) =>
+        tier.targets.map((target) => ({ provider: target.provider, model: target.model })),
+      ),
+    );
+  }
   const dataDir =
     options.dataDir !== undefined
       ? resolve(options.cwd ?? process.cwd(), options.dataDir)
@@ -186,6 +234,9 @@ function resolveConfig(
     quota: config.quota,
     providers,
     routing: { providers, routes },
+    routes: routeDefinitions,
+    aliases: config.aliases,
+    router: config.router,
     dataDir,
     source,
     autoProviders,

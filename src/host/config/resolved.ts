@@ -1,5 +1,6 @@
 import type { Protocol } from "../../core/model/protocol.js";
 import type { ProviderModel, RoutingProvider, RoutingTable } from "../../core/routing/resolve-model.js";
+import type { Route } from "../../core/routing/route.js";
 import type { LlmuxConfig, ProviderKind } from "./schema.js";
 
 export interface Credential {
@@ -47,6 +48,10 @@ export interface ResolvedConfig {
   quota: LlmuxConfig["quota"];
   providers: Map<string, ResolvedProvider>;
   routing: RoutingTable;
+  /** Routes with their tiers and modes (routing.routes holds the same targets flattened). */
+  routes: Map<string, Route>;
+  aliases: Record<string, string>;
+  router: LlmuxConfig["router"];
   dataDir: string;
   /** Where the config came from: a file path, or "built-in defaults". */
   source: string;

@@ -85,6 +85,63 @@ export const providerSchema = z
 /** `provider/model`; the model part may be `*` (the client's model name). */
 const targetSchema = z.string().regex(/^[^/\s]+\/\S+$/, "expected a provider/model target");
 
+const tierTargetSchema = z.union([
+  targetSchema,
+  z
+    .object({
+      target: targetSchema,
+      priority: z.number().int().optional(),
+      weight: z.number().min(0).optional(),
+    })
+    .strict(),
+]);
+
+const tierSchema = z
+  .object({
+    mode: z.enum(["priority", "round-robin", "weighted"]).default("priority"),
+    backup: z.boolean().default(false),
+    targets: z.array(tierTargetSchema).min(1),
+  })
+  .strict();
+
+/** A route: a plain list of targets (one priority tier), or tiers. */
+const routeSchema = z.union([
+  z.array(targetSchema).min(1),
+  z.object({ tiers: z.array(tierSchema).min(1) }).strict(),
+]);
+
+const ruleSchema = z
+  .object({
+    name: z.string().min(1),
+    route: z.string().min(1),
+    when: z
+      .object({
+        model: z.string().min(1).optional(),
+        header: z.record(z.string().min(1), z.string()).optional(),
+        tenant: z.string().min(1).optional(),
+        minTokens: z.number().int().min(0).optional(),
+        maxTokens: z.number().int().min(0).optional(),
+        images: z.boolean().optional(),
+        tools: z.boolean().optional(),
+        reasoning: z.boolean().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const routerSchema = z
+  .object({
+    longContextThreshold: positiveInt.default(180_000),
+    /** Model-name globs of the small side calls coding agents make. */
+    backgroundModels: z.array(z.string().min(1)).optional(),
+    rules: z.array(ruleSchema).default([]),
+    sticky: z
+      .object({ enabled: z.boolean().default(true), idleTtlMs: positiveInt.default(3_600_000) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -104,7 +161,10 @@ export const configSchema = z
     providers: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -"), providerSchema)
       .default({}),
-    routes: z.record(z.string().min(1), z.array(targetSchema).min(1)).default({}),
+    routes: z.record(z.string().min(1), routeSchema).default({}),
+    /** Model name (or glob) -> route name or provider/model. */
+    aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+    router: routerSchema.prefault({}),
     timeouts: timeoutsSchema.prefault({}),
     /** Credential groups; a group's proxy applies to its credentials that set none. */
     groups: z.record(z.string().min(1), z.object({ proxy: proxyUrl.optional() }).strict()).default({}),
