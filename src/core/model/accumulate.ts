@@ -58,7 +58,11 @@ export function accumulate(event: StreamEvent, snapshot: AccumulatorSnapshot): A
       snapshot.response.created = event.created;
       break;
     case "text-start":
-      openBlock(snapshot, event.index, { type: "text", text: "" });
+      openBlock(
+        snapshot,
+        event.index,
+        event.refusal === true ? { type: "text", text: "", refusal: true } : { type: "text", text: "" },
+      );
       break;
     case "text-delta": {
       const block = blockAt(snapshot, event.index);
@@ -132,7 +136,11 @@ export function responseToEvents(response: CanonicalResponse): StreamEvent[] {
   response.content.forEach((part, index) => {
     switch (part.type) {
       case "text":
-        events.push({ type: "text-start", index });
+        events.push(
+          part.refusal === true
+            ? { type: "text-start", index, refusal: true }
+            : { type: "text-start", index },
+        );
         if (part.text !== "") events.push({ type: "text-delta", index, text: part.text });
         events.push({ type: "text-end", index });
         break;

@@ -11,7 +11,8 @@ import type { Usage } from "./usage.js";
  */
 export type StreamEvent =
   | { type: "response-start"; id: string; model: string; created: number }
-  | { type: "text-start"; index: number }
+  /** `refusal`: the model declined; the block's text is its refusal (OpenAI `refusal`). */
+  | { type: "text-start"; index: number; refusal?: boolean }
   | { type: "text-delta"; index: number; text: string }
   | { type: "text-end"; index: number }
   | { type: "reasoning-start"; index: number; redactedData?: string; itemId?: string }

@@ -19,6 +19,8 @@ export interface CacheControl {
 export interface TextPart {
   type: "text";
   text: string;
+  /** The model declined: this text is its refusal (OpenAI `refusal`). */
+  refusal?: boolean;
   cacheControl?: CacheControl;
 }
 
