@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { DEFAULT_BACKGROUND_MODELS } from "../../core/routing/classify.js";
 import type { RouteTarget } from "../../core/routing/resolve-model.js";
 import { type Route, routeFromTargets } from "../../core/routing/route.js";
 import { makeCredentialKey } from "../state/health.js";
@@ -237,6 +238,11 @@ function resolveConfig(
     routes: routeDefinitions,
     aliases: config.aliases,
     router: config.router,
+    routerSettings: {
+      longContextThreshold: config.router.longContextThreshold,
+      backgroundModels: config.router.backgroundModels ?? [...DEFAULT_BACKGROUND_MODELS],
+      rules: config.router.rules.map((rule) => ({ ...rule, when: definedOnly(rule.when) })),
+    },
     dataDir,
     source,
     autoProviders,

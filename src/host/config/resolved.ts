@@ -1,4 +1,5 @@
 import type { Protocol } from "../../core/model/protocol.js";
+import type { RouterSettings } from "../../core/routing/classify.js";
 import type { ProviderModel, RoutingProvider, RoutingTable } from "../../core/routing/resolve-model.js";
 import type { Route } from "../../core/routing/route.js";
 import type { LlmuxConfig, ProviderKind } from "./schema.js";
@@ -52,6 +53,8 @@ export interface ResolvedConfig {
   routes: Map<string, Route>;
   aliases: Record<string, string>;
   router: LlmuxConfig["router"];
+  /** The router's classification settings (rules, thresholds, background-model globs). */
+  routerSettings: RouterSettings;
   dataDir: string;
   /** Where the config came from: a file path, or "built-in defaults". */
   source: string;

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CoreContext } from "../../core/model/protocol.js";
+import { createRouterState } from "../../core/routing/select.js";
 import type { ResolvedConfig } from "../config/resolved.js";
 import { DemoTransport } from "../providers/demo-transport.js";
 import { ProviderRegistry } from "../providers/registry.js";
@@ -10,7 +11,10 @@ import { KeyRing } from "../server/auth.js";
 import { createRequestListener, InFlight } from "../server/http-server.js";
 import { SqliteHealthStore } from "../state/health-store.js";
 import { ResponseStore } from "../state/response-store.js";
+import { StickyStore } from "../state/sticky-store.js";
 import { createLogger, type Logger } from "../telemetry/logger.js";
+import { createTiktokenCounter } from "../tokenizer/tiktoken-counter.js";
+import { createTokenService } from "../tokenizer/token-service.js";
 import type { App } from "./app.js";
 import { VERSION } from "./version.js";
 
@@ -56,6 +60,9 @@ export async function startGateway(
     core: hostContext(),
     responses: new ResponseStore(),
     health,
+    routerState: createRouterState(),
+    sticky: new StickyStore({ idleMs: config.router.sticky.idleTtlMs }),
+    tokens: createTokenService(createTiktokenCounter()),
     version: VERSION,
   };
   const inFlight = new InFlight();
@@ -97,6 +104,7 @@ export async function startGateway(
       await closed;
       await providers.close();
       health.close();
+      app.tokens.close();
       logger.flush();
     })();
     return stopping;

@@ -19,6 +19,8 @@ export interface RequestContext {
 export interface RequestLog {
   model?: string;
   route?: string;
+  routeReason?: string;
+  selection?: string;
   target?: string;
   credential?: string;
   upstreamProtocol?: Protocol;

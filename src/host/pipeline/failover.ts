@@ -25,7 +25,13 @@ function targetKey(target: ResolvedTarget): string {
 }
 
 /** Take a permit on the first target (in route order) that has a usable credential. */
-function pickOnce(app: App, targets: readonly ResolvedTarget[], state: LoopState, now: number): Pick {
+function pickOnce(
+  app: App,
+  targets: readonly ResolvedTarget[],
+  state: LoopState,
+  now: number,
+  preferred: string | undefined,
+): Pick {
   let fullRetryAfterMs: number | undefined;
   let cooldownUntil: number | undefined;
   let onlyTried = true;
@@ -33,7 +39,7 @@ function pickOnce(app: App, targets: readonly ResolvedTarget[], state: LoopState
     if (state.excludedTargets.has(targetKey(target))) continue;
     const provider = app.providers.get(target.provider);
     if (provider === undefined) continue;
-    const result = provider.pool.tryAcquire(state.excludedCredentials, now);
+    const result = provider.pool.tryAcquire(state.excludedCredentials, now, preferred);
     if (result.kind === "leased") {
       const credential = provider.credential(result.lease.key);
       if (credential === undefined) {
@@ -64,10 +70,11 @@ async function pick(
   targets: readonly ResolvedTarget[],
   state: LoopState,
   deadline: number,
+  preferred: string | undefined,
 ): Promise<Pick> {
   const queueDeadline = Math.min(deadline, Date.now() + app.config.failover.queueTimeoutMs);
   for (;;) {
-    const picked = pickOnce(app, targets, state, Date.now());
+    const picked = pickOnce(app, targets, state, Date.now(), preferred);
     if (picked.kind === "attempt" || picked.fullRetryAfterMs === undefined) return picked;
     const remaining = queueDeadline - Date.now();
     if (remaining <= 0 || context.clientGone.signal.aborted) return picked;
@@ -182,11 +189,19 @@ function exhaustedError(picked: Extract<Pick, { kind: "none" }>, route: string):
  * each attempt excludes the credentials already tried (when everything is excluded, a retry
  * after backoff rather than a failure); only before the first byte reached the client.
  */
+export interface FailoverOptions {
+  /** A sticky session's credential, preferred while usable. */
+  preferredCredential?: string;
+  /** Called once with the attempt that served the request. */
+  onSuccess?: (attempt: Attempt) => void;
+}
+
 export async function runWithFailover(
   app: App,
   context: RequestContext,
   route: string,
   targets: readonly ResolvedTarget[],
+  options: FailoverOptions,
   run: (attempt: Attempt) => Promise<AttemptResult>,
 ): Promise<void> {
   const { maxAttempts, deadlineMs, backoffBaseMs, backoffMaxMs } = app.config.failover;
@@ -200,7 +215,7 @@ export async function runWithFailover(
   let retries = 0;
   for (let number = 1; number <= maxAttempts && Date.now() < deadline; number++) {
     if (context.clientGone.signal.aborted) return;
-    const picked = await pick(app, context, targets, state, deadline);
+    const picked = await pick(app, context, targets, state, deadline, options.preferredCredential);
     if (picked.kind === "none") {
       if (picked.onlyTried && state.excludedCredentials.size > 0 && number < maxAttempts) {
         state.excludedCredentials.clear();
@@ -233,6 +248,7 @@ export async function runWithFailover(
     }
     if (result.kind === "done") {
       recordSuccess(app, attempt);
+      options.onSuccess?.(attempt);
       return;
     }
     const now = Date.now();

@@ -6,12 +6,13 @@ import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
 import type { InboundRequestInfo } from "../../core/protocols/adapter.js";
 import { ADAPTERS } from "../../core/protocols/registry.js";
-import { resolveModel } from "../../core/routing/resolve-model.js";
 import type { App } from "../control/app.js";
+import type { Attempt } from "./attempt.js";
 import type { RequestContext } from "./context.js";
 import { attemptConverted, type ConvertedPlan } from "./converted.js";
 import { runWithFailover } from "./failover.js";
 import { attemptPassthrough } from "./passthrough.js";
+import { rememberSession, routeRequest } from "./route-request.js";
 
 /** The parsed client body; a JSON object or a clear 400. */
 export function parseClientBody(raw: Buffer): JsonObject {
@@ -48,32 +49,42 @@ export async function handleGenerate(
   context.log.model = clientModel;
   context.log.stream = stream;
 
-  const resolution = resolveModel(app.config.routing, clientModel, context.protocol);
-  context.log.route = resolution.route;
-  context.response.setHeader("x-llmux-route", resolution.route);
-  if (resolution.targets.length === 0) {
-    throw new LlmuxError(
-      "unavailable",
-      `route "${resolution.route}" has no target that serves model "${clientModel}"`,
-    );
-  }
-
   const client = ADAPTERS[context.protocol];
-  // Decoded once, on first need: passthrough attempts never pay for it.
+  // Decoded once, on first need: passthrough traffic that needs no classification never pays for it.
+  let decoded: CanonicalRequest | undefined;
+  const canonical = () => {
+    decoded ??= client.decodeRequest(body, info, app.core).request;
+    return decoded;
+  };
   let converted: { request: CanonicalRequest; responseId: string | undefined } | undefined;
   const convertedRequest = () => {
     if (converted === undefined) {
-      const decoded = client.decodeRequest(body, info, app.core);
       const responses = context.protocol === "openai-responses";
       converted = {
-        request: responses ? withStoredHistory(app, decoded.request) : decoded.request,
+        request: responses ? withStoredHistory(app, canonical()) : canonical(),
         responseId: responses ? app.core.newId("resp_") : undefined,
       };
     }
     return converted;
   };
 
-  await runWithFailover(app, context, resolution.route, resolution.targets, (attempt) => {
+  const decision = routeRequest(app, context, { clientModel, body, canonical });
+  context.log.route = decision.route;
+  context.log.routeReason = decision.reason;
+  context.log.selection = decision.explanation;
+  context.response.setHeader("x-llmux-route", `${decision.route} (${decision.reason})`);
+  if (decision.targets.length === 0) {
+    throw new LlmuxError(
+      "unavailable",
+      `route "${decision.route}" has no target that can serve this request (${decision.explanation})`,
+    );
+  }
+
+  const options = {
+    ...(decision.stickyCredential === undefined ? {} : { preferredCredential: decision.stickyCredential }),
+    onSuccess: (attempt: Attempt) => rememberSession(app, decision, attempt.target, attempt.credential.key),
+  };
+  await runWithFailover(app, context, decision.route, decision.targets, options, (attempt) => {
     const upstreamProtocol = attempt.provider.protocolFor(context.protocol);
     context.log.upstreamProtocol = upstreamProtocol;
     if (upstreamProtocol === context.protocol) {

@@ -4,9 +4,10 @@ import type { App } from "../control/app.js";
 import type { RequestContext } from "./context.js";
 import { sendJson } from "./respond.js";
 
-/** Every name a client may put in `model`: routes, then concrete provider models as `provider/model`. */
+/** Every name a client may put in `model`: routes, aliases, then concrete provider models (also as `provider/model`). */
 export function listModelNames(app: App): string[] {
   const names = new Set<string>(app.config.routing.routes.keys());
+  for (const alias of Object.keys(app.config.aliases)) if (!isGlob(alias)) names.add(alias);
   for (const provider of app.config.providers.values()) {
     for (const model of provider.models) {
       if (!isGlob(model.name)) {

@@ -99,10 +99,16 @@ export class CredentialPool {
   }
 
   /**
-   * Take a permit on the best credential: healthy, not excluded, with room; among those the
-   * least loaded, rotating the starting point so equal credentials share the load.
+   * Take a permit on the best credential: healthy, not excluded, with room; the `preferred` one
+   * (a sticky session's) when it qualifies, else the least loaded, rotating the starting point
+   * so equal credentials share the load.
    */
-  tryAcquire(excluded: ReadonlySet<string>, now: number): AcquireResult {
+  /** Whether some credential is neither cooling down nor disabled (it may still be full). */
+  hasUsable(now: number): boolean {
+    return this.slots.some((slot) => this.health.unavailable(slot.key, now) === undefined);
+  }
+
+  tryAcquire(excluded: ReadonlySet<string>, now: number, preferred?: string): AcquireResult {
     let best: Slot | undefined;
     let soonestFree = Number.POSITIVE_INFINITY;
     let sawFull = false;
@@ -132,6 +138,11 @@ export class CredentialPool {
         sawFull = true;
         soonestFree = Math.min(soonestFree, freeAt);
         continue;
+      }
+      if (slot.key === preferred) {
+        // A sticky session keeps its credential while it is usable (prompt caches stay warm).
+        best = slot;
+        break;
       }
       if (best === undefined || slot.inFlight < best.inFlight) best = slot;
     }
