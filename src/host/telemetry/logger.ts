@@ -24,6 +24,6 @@ export function createLogger(options: LoggerOptions): Logger {
         censor: "[redacted]",
       },
     },
-    pino.destination({ dest: options.destination ?? 1, sync: false, minLength: 4096 }),
+    pino.destination({ dest: options.destination ?? 1, sync: false }),
   );
 }
