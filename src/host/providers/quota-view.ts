@@ -15,8 +15,7 @@ export function buildQuotaView(providers: ProviderRegistry, health: HealthStore,
       const record = health.get(makeModelKey(provider, model));
       const cooling = isCoolingDown(record, now);
       const view: TargetHealth = {
-        available:
-          runtime !== undefined && runtime.pool.hasUsable(now) && !cooling && record?.disabled !== true,
+        available: runtime?.pool.hasUsable(now) === true && !cooling && record?.disabled !== true,
         consecutiveErrors: record?.consecutiveErrors ?? 0,
         penalty: record?.penalty ?? 0,
         inFlight: runtime?.pool.totalInFlight() ?? 0,

@@ -39,6 +39,12 @@ function encodeThinking(part: ThinkingPart, warnings: WarningSink): JsonObject |
 }
 
 function encodeToolCall(part: ToolCallPart, warnings: WarningSink): JsonObject {
+  if (part.signature !== undefined) {
+    warnings.add(
+      "tool_call_signature_dropped",
+      `a tool call signature issued by ${part.signature.origin} cannot be sent to Anthropic; dropped`,
+    );
+  }
   let input: JsonObject = {};
   if (part.kind === "custom") {
     input = { input: part.arguments };

@@ -192,7 +192,13 @@ function encodeSampling(
   if (sampling.topP !== undefined) {
     if (thinking && sampling.topP < 0.95)
       warnings.add("top_p_dropped", "top_p below 0.95 is not allowed with thinking");
-    else body.top_p = sampling.topP;
+    else if (body.temperature !== undefined) {
+      // Claude Sonnet 4.5 and Opus 4.1+ reject the pair; older models accept either alone.
+      warnings.add(
+        "top_p_dropped",
+        "Anthropic models reject temperature and top_p together; temperature kept, top_p dropped",
+      );
+    } else body.top_p = sampling.topP;
   }
   if (sampling.topK !== undefined) {
     if (thinking) warnings.add("top_k_dropped", "top_k is not allowed with thinking; dropped");

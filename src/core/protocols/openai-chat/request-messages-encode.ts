@@ -107,7 +107,14 @@ function contentValue(parts: JsonObject[]): JsonValue {
   return parts;
 }
 
-function encodeToolCall(part: ToolCallPart): JsonObject {
+function encodeToolCall(part: ToolCallPart, warnings: Warning[]): JsonObject {
+  if (part.signature !== undefined) {
+    warnOnce(
+      warnings,
+      "tool_call_signature_dropped",
+      `a tool call signature issued by ${part.signature.origin} cannot be sent to Chat Completions; dropped`,
+    );
+  }
   const id = sanitizeToolCallId(part.id);
   if (part.kind === "custom")
     return { id, type: "custom", custom: { name: part.name, input: part.arguments } };
@@ -140,7 +147,7 @@ function encodeAssistant(message: Message, warnings: Warning[]): JsonObject | un
   const calls: JsonObject[] = [];
   for (const part of message.content) {
     if (part.type === "thinking") thinking.push(part);
-    else if (part.type === "tool-call") calls.push(encodeToolCall(part));
+    else if (part.type === "tool-call") calls.push(encodeToolCall(part, warnings));
     else if (part.type !== "text") warnTextOnly(warnings, part, "assistant");
   }
   const text = joinTexts(message.content);
