@@ -144,17 +144,61 @@ export function sumEstimatedTokens(collected: RequestTexts): number {
   return Math.round(total);
 }
 
-/** A prefix of about `length` code units that does not split a surrogate pair. */
-function prefixOf(text: string, length: number): string {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code < 0xdc00 ? length + 1 : length);
+/** Pieces a sample is spread over, and the smallest piece worth its own counter call. */
+const MAX_SAMPLE_PIECES = 16;
+const MIN_SAMPLE_PIECE = 512;
+
+/** `index` moved forward past a low surrogate, so a slice never splits a pair. */
+function atCharStart(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code < 0xe000 ? index + 1 : index;
+}
+
+/** `index` moved to just after the next whitespace within 32 code units, if any (a word boundary). */
+function atWordStart(text: string, index: number): number {
+  const limit = Math.min(text.length, index + 32);
+  for (let at = index; at < limit; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 10) return at + 1;
+  }
+  return atCharStart(text, index);
+}
+
+/** `index` moved back to the last whitespace within 32 code units after `floor`, if any. */
+function atWordEnd(text: string, index: number, floor: number): number {
+  if (index >= text.length) return text.length;
+  for (let at = index - 1; at > floor && at >= index - 32; at--) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 10) return at;
+  }
+  return atCharStart(text, index);
+}
+
+/**
+ * At most `length` code units of `text` (give or take a surrogate half) in up to 16
+ * pieces spread evenly over it, cut at word boundaries where one is near, so the sample
+ * sees the whole text and not only its opening (a doc comment before the code, a
+ * greeting before the data).
+ */
+function sampleOf(text: string, length: number): string[] {
+  const pieces = Math.max(1, Math.min(MAX_SAMPLE_PIECES, Math.floor(length / MIN_SAMPLE_PIECE)));
+  const pieceLength = Math.ceil(length / pieces);
+  const stride = text.length / pieces;
+  const sample: string[] = [];
+  for (let piece = 0; piece < pieces; piece++) {
+    const start = piece === 0 ? 0 : atWordStart(text, Math.floor(piece * stride));
+    const end = atWordEnd(text, start + pieceLength, start);
+    if (end > start) sample.push(text.slice(start, end));
+  }
+  return sample;
 }
 
 /**
  * The exact count over collected texts. When they hold more than `maxExactChars`
- * characters, the same share of every text is counted exactly (a prefix) and the rest is
- * extrapolated: the estimate of the rest times the exact/estimate ratio of the counted
- * prefix (of the whole sample when the prefix is short), so the cost stays bounded.
+ * characters, the same share of every text is counted exactly (pieces spread over it) and
+ * the rest is extrapolated: the estimate of the rest times the exact/estimate ratio of the
+ * text's sample (of the whole sample when the text's own is short), so the cost stays
+ * bounded and the result lands within a few percent of a full count.
  */
 export function sumCountedTokens(
   collected: RequestTexts,
@@ -171,19 +215,25 @@ export function sumCountedTokens(
   let sampleEstimate = 0;
   let shortRests = 0;
   for (const text of collected.texts) {
-    const sampled = prefixOf(text, Math.max(1, Math.ceil(text.length * share)));
-    const exact = counter.count(sampled);
-    total += exact;
-    if (sampled.length === text.length) continue;
-    const sampledEstimate = estimateTokenCost(sampled);
-    const restEstimate = estimateTokenCost(text) - sampledEstimate;
-    sampleExact += exact;
-    sampleEstimate += sampledEstimate;
-    if (sampled.length >= MIN_OWN_RATIO_CHARS && sampledEstimate > 0) {
-      total += (restEstimate * exact) / sampledEstimate;
-    } else {
-      shortRests += restEstimate;
+    const length = Math.max(1, Math.ceil(text.length * share));
+    if (length >= text.length) {
+      total += counter.count(text);
+      continue;
     }
+    let exact = 0;
+    let estimate = 0;
+    let sampled = 0;
+    for (const piece of sampleOf(text, length)) {
+      exact += counter.count(piece);
+      estimate += estimateTokenCost(piece);
+      sampled += piece.length;
+    }
+    total += exact;
+    const restEstimate = Math.max(0, estimateTokenCost(text) - estimate);
+    sampleExact += exact;
+    sampleEstimate += estimate;
+    if (sampled >= MIN_OWN_RATIO_CHARS && estimate > 0) total += (restEstimate * exact) / estimate;
+    else shortRests += restEstimate;
   }
   const ratio = sampleEstimate > 0 ? sampleExact / sampleEstimate : 1;
   return Math.round(total + shortRests * ratio);

@@ -52,6 +52,10 @@ export async function startGateway(
     onWarning: (warning) => logger.warn(warning, "health store"),
   });
   const providers = new ProviderRegistry(config, health, new DemoTransport());
+  // Load the tokenizer now: loading takes ~0.5 s of CPU, which must not stall the first request.
+  const counter = createTiktokenCounter();
+  counter.load();
+  const tokens = createTokenService(counter);
   const app: App = {
     config,
     providers,
@@ -62,7 +66,7 @@ export async function startGateway(
     health,
     routerState: createRouterState(),
     sticky: new StickyStore({ idleMs: config.router.sticky.idleTtlMs }),
-    tokens: createTokenService(createTiktokenCounter()),
+    tokens,
     version: VERSION,
   };
   const inFlight = new InFlight();

@@ -1,4 +1,5 @@
 import { LlmuxError } from "../../core/model/errors.js";
+import { isJsonObject } from "../../core/model/json.js";
 import type { InboundRequestInfo } from "../../core/protocols/adapter.js";
 import { ADAPTERS } from "../../core/protocols/registry.js";
 import { resolveAlias } from "../../core/routing/aliases.js";
@@ -36,7 +37,9 @@ export async function handleCountTokens(
     (target) => app.providers.get(target.provider)?.protocolFor(context.protocol) === context.protocol,
   );
   if (targets.length === 0) {
-    const request = adapter.decodeRequest(body, info, app.core).request;
+    // Gemini countTokens may wrap the request: `{ generateContentRequest: { contents, ... } }`.
+    const wrapped = context.protocol === "gemini" ? body.generateContentRequest : undefined;
+    const request = adapter.decodeRequest(isJsonObject(wrapped) ? wrapped : body, info, app.core).request;
     context.log.mode = "local";
     const reply =
       context.protocol === "gemini"

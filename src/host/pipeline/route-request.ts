@@ -44,6 +44,16 @@ function routeNeedsFeatures(app: App, route: Route): boolean {
   );
 }
 
+/** Every token count a decision compares with: counted exactly only near one of them. */
+function tokenThresholds(app: App): number[] {
+  const thresholds = [app.config.router.longContextThreshold];
+  for (const rule of app.config.router.rules) {
+    if (rule.when.minTokens !== undefined) thresholds.push(rule.when.minTokens);
+    if (rule.when.maxTokens !== undefined) thresholds.push(rule.when.maxTokens);
+  }
+  return thresholds;
+}
+
 function classificationPossible(app: App): boolean {
   const routes = app.config.routes;
   return app.config.router.rules.length > 0 || CATEGORY_PRECEDENCE.some((category) => routes.has(category));
@@ -79,7 +89,7 @@ export function routeRequest(app: App, context: RequestContext, input: RouteInpu
   const needFeatures = classificationPossible(app) || routeNeedsFeatures(app, baseRoute);
   if (needFeatures) {
     const request = input.canonical();
-    promptTokens = app.tokens.forThreshold(request, app.config.router.longContextThreshold);
+    promptTokens = app.tokens.forThreshold(request, tokenThresholds(app));
     features = featuresOf(request, promptTokens, headers);
   }
   if (features !== undefined && classificationPossible(app)) {
