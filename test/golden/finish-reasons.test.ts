@@ -20,19 +20,11 @@ import { convertBody, convertStream, UPSTREAM_MODEL } from "./support/run-respon
  */
 
 /**
- * A refusal reaches a streaming Chat or Responses client as ordinary content while the body
- * marks it as a refusal: the stream/body disagreement is a known bug for these pairs.
+ * Upstreams whose wire marks the text itself as a refusal (Chat `refusal`, a Responses refusal
+ * part). Anthropic's `stop_reason: "refusal"` says the turn was stopped, not that the text before
+ * it is a refusal, so that text stays ordinary content, in the body as in the stream.
  */
-const REFUSAL_STREAM_BUG = {
-  title:
-    "a refusal streams to a Chat/Responses client as content (delta.content / response.output_text.delta) while the " +
-    "non-stream body puts it in message.refusal / a refusal part: canonical text events carry no refusal flag, so " +
-    "openai-chat/stream-encode.ts and openai-responses/stream-encode.ts cannot say it, even when the upstream said " +
-    "so from the first delta (delta.refusal, response.refusal.delta)",
-  pairs: ["openai-chat", "openai-responses", "anthropic"].flatMap((up) =>
-    ["openai-chat", "openai-responses"].map((client) => `${up}->${client}`),
-  ),
-};
+const MARKS_REFUSAL_TEXT: readonly string[] = ["openai-chat", "openai-responses"];
 
 function scriptFor(reason: FinishReason): MockScript {
   const base: MockScript =
@@ -67,18 +59,6 @@ function upstreamWire(upstream: (typeof PROTOCOLS)[number], script: MockScript):
 }
 
 describe.each(PROTOCOLS)("finish reasons from a %s upstream", (upstream) => {
-  const buggy = (client: string) => REFUSAL_STREAM_BUG.pairs.includes(`${upstream}->${client}`);
-
-  for (const client of PROTOCOLS.filter(buggy)) {
-    it.fails(`to a ${client} client, refusal stream KNOWN BUG: ${REFUSAL_STREAM_BUG.title}`, () => {
-      const script = scriptFor("refusal");
-      const body = readResponseView(client, convertBody(upstream, client, script));
-      const stream = readStreamView(client, convertStream(upstream, client, script));
-      // The stream must mark the refusal as the body does.
-      expect(stream.finish).toEqual(body.finish);
-    });
-  }
-
   it.each(PROTOCOLS)("to a %s client", async (client) => {
     const golden: JsonObject = {};
     for (const reason of FINISH_REASONS) {
@@ -89,24 +69,18 @@ describe.each(PROTOCOLS)("finish reasons from a %s upstream", (upstream) => {
       const stream = readStreamView(client, sse);
       const expected = clientFinish(client, CARRIED_FINISH[upstream][reason]);
       expect(body.finish, `${reason}: body`).toMatchObject(expected);
-      const knownBug = CARRIED_FINISH[upstream][reason] === "refusal" && buggy(client);
-      if (!knownBug) expect(stream.finish, `${reason}: stream`).toEqual(body.finish);
-      if (
-        reason === "refusal" &&
-        CARRIED_FINISH[upstream][reason] === "refusal" &&
-        client === "openai-chat"
-      ) {
-        expect(body.finish.refusal, "a Chat client reads a refusal in message.refusal").toBe(
-          "Partial answer.",
-        );
+      // The stream marks a refusal exactly as the body does.
+      expect(stream.finish, `${reason}: stream`).toEqual(body.finish);
+      if (reason === "refusal" && (client === "openai-chat" || client === "openai-responses")) {
+        expect(
+          body.finish.refusal,
+          "a Chat client reads a marked refusal in message.refusal, a Responses client in a refusal part",
+        ).toBe(MARKS_REFUSAL_TEXT.includes(upstream) ? "Partial answer." : undefined);
       }
       if (reason === "stop-sequence" && upstream === "anthropic" && client === "anthropic") {
         expect(body.finish.stop_sequence).toBe("END");
       }
-      // A known bug's stream side is left out of the golden (see REFUSAL_STREAM_BUG).
-      golden[reason] = knownBug
-        ? { upstream: upstreamWire(upstream, script), body: body.finish }
-        : { upstream: upstreamWire(upstream, script), body: body.finish, stream: stream.finish };
+      golden[reason] = { upstream: upstreamWire(upstream, script), body: body.finish, stream: stream.finish };
     }
     await expect(formatGoldenJson(golden)).toMatchFileSnapshot(
       goldenPath("finish-reasons", `${pairName(upstream, client)}.json`),

@@ -112,6 +112,9 @@ export class LlmuxError extends Error {
 
 export function toLlmuxError(error: unknown): LlmuxError {
   if (error instanceof LlmuxError) return error;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new LlmuxError("invalid_request", "request body nests too deeply to process", { cause: error });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new LlmuxError("internal", message, { cause: error });
 }

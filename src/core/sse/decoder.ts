@@ -22,7 +22,9 @@ export interface SseDecoderOptions {
 export class SseDecoder {
   private readonly maxEventBytes: number;
   private readonly onFrame: (frame: SseFrame) => void;
-  private pending: Buffer | undefined;
+  /** Bytes of a line not yet ended, chunk by chunk. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private skipLeadingLf = false;
   private eventBytes = 0;
   private data: string[] = [];
@@ -36,30 +38,37 @@ export class SseDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    let buffer = Buffer.isBuffer(chunk)
+    const buffer = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.pending !== undefined) {
-      buffer = Buffer.concat([this.pending, buffer]);
-      this.pending = undefined;
-    }
-    let start = 0;
     const length = buffer.length;
+    let start = 0;
     if (this.skipLeadingLf && length > 0) {
       this.skipLeadingLf = false;
       if (buffer[0] === LF) start = 1;
     }
+    // Line ends found with native searches, each search result reused until passed: linear in
+    // the chunk, and a long line split over many chunks is copied once, not once per chunk.
+    let nextLf = buffer.indexOf(LF, start);
+    let nextCr = buffer.indexOf(CR, start);
     let position = start;
     while (position < length) {
-      const byte = buffer[position];
-      if (byte !== LF && byte !== CR) {
-        position++;
-        continue;
+      if (nextLf !== -1 && nextLf < position) nextLf = buffer.indexOf(LF, position);
+      if (nextCr !== -1 && nextCr < position) nextCr = buffer.indexOf(CR, position);
+      const end = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+      if (end === -1) break;
+      if (this.pending.length > 0) {
+        const line = Buffer.concat([...this.pending, buffer.subarray(start, end)]);
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.line(line, 0, line.length);
+      } else {
+        this.line(buffer, start, end);
       }
-      this.line(buffer, start, position);
-      if (byte === CR) {
-        if (position + 1 < length) {
-          if (buffer[position + 1] === LF) position++;
+      position = end;
+      if (buffer[end] === CR) {
+        if (end + 1 < length) {
+          if (buffer[end + 1] === LF) position++;
         } else {
           this.skipLeadingLf = true;
         }
@@ -69,16 +78,18 @@ export class SseDecoder {
     }
     if (start < length) {
       const rest = length - start;
-      if (this.eventBytes + rest > this.maxEventBytes) this.tooLarge();
-      this.pending = Buffer.from(buffer.subarray(start));
+      this.pendingBytes += rest;
+      if (this.eventBytes + this.pendingBytes > this.maxEventBytes) this.tooLarge();
+      this.pending.push(Buffer.from(buffer.subarray(start)));
     }
   }
 
   /** The upstream closed: an event still open without its blank line is dispatched. */
   end(): void {
-    if (this.pending !== undefined) {
-      const rest = this.pending;
-      this.pending = undefined;
+    if (this.pending.length > 0) {
+      const rest = Buffer.concat(this.pending);
+      this.pending = [];
+      this.pendingBytes = 0;
       this.line(rest, 0, rest.length);
     }
     this.dispatch();

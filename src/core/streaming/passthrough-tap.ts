@@ -1,6 +1,8 @@
 import { safeParseJson } from "../json/safe-parse.js";
+import { LlmuxError } from "../model/errors.js";
 import { isJsonObject } from "../model/json.js";
 import type { Usage } from "../model/usage.js";
+import { DEFAULT_MAX_EVENT_BYTES } from "../sse/decoder.js";
 import { jsonStringBytes, rewriteStringField } from "./model-field.js";
 import type { TapReader, TapUpdate, UsageDecoder } from "./tap-readers.js";
 
@@ -32,6 +34,22 @@ function applyUpdate(result: TapResult, update: TapUpdate): void {
   if (update.error !== undefined) result.error = update.error;
 }
 
+/** The data of the first event in `raw` that has data lines; `undefined` when there is none. */
+export function firstEventData(raw: Buffer): string | undefined {
+  let eventStart = 0;
+  while (eventStart < raw.length) {
+    let end = raw.indexOf("\n\n", eventStart);
+    const crlf = raw.indexOf("\r\n\r\n", eventStart);
+    if (crlf !== -1 && (end === -1 || crlf < end)) end = crlf;
+    const event = raw.subarray(eventStart, end === -1 ? raw.length : end);
+    const data = eventData(event);
+    if (data !== "") return data;
+    if (end === -1) break;
+    eventStart = end + 2;
+  }
+  return undefined;
+}
+
 /** The data lines of one raw SSE event, joined. */
 function eventData(raw: Buffer): string {
   let data = "";
@@ -61,14 +79,21 @@ export class PassthroughTap {
   private readonly decodeUsage: UsageDecoder;
   private readonly modelKey: Buffer;
   private readonly model: Buffer;
-  private pending: Buffer | undefined;
-  /** Bytes of `pending` already scanned for an event end. */
-  private scanned = 0;
+  /** The unfinished event's bytes, chunk by chunk (copied once, when it ends). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly maxEventBytes: number;
   /** Whether the previous byte ended a line (so a line end now ends the event). */
   private atLineStart = true;
   private previousCr = false;
 
-  constructor(reader: TapReader, decodeUsage: UsageDecoder, clientModel: string) {
+  constructor(
+    reader: TapReader,
+    decodeUsage: UsageDecoder,
+    clientModel: string,
+    maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+  ) {
+    this.maxEventBytes = maxEventBytes;
     this.reader = reader;
     this.decodeUsage = decodeUsage;
     this.modelKey = Buffer.from(`"${reader.modelKey}"`);
@@ -77,16 +102,15 @@ export class PassthroughTap {
 
   /** Feed upstream bytes; returns the bytes to write to the client now (whole events). */
   push(chunk: Buffer): Buffer | undefined {
-    const buffer = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
     const output: Buffer[] = [];
     let eventStart = 0;
-    for (let position = this.pending === undefined ? 0 : this.scanned; position < buffer.length; position++) {
-      const byte = buffer[position];
+    for (let position = 0; position < chunk.length; position++) {
+      const byte = chunk[position];
       if (byte === LF && this.previousCr) {
         this.previousCr = false;
-        if (eventStart === position) {
+        if (eventStart === position && this.pendingBytes === 0) {
           // The LF of a CRLF whose CR ended the previous event (split across chunks).
-          output.push(buffer.subarray(position, position + 1));
+          output.push(chunk.subarray(position, position + 1));
           eventStart = position + 1;
         }
         continue;
@@ -95,12 +119,12 @@ export class PassthroughTap {
         this.previousCr = byte === CR;
         if (this.atLineStart) {
           let end = position + 1;
-          if (byte === CR && buffer[end] === LF) {
+          if (byte === CR && chunk[end] === LF) {
             end++;
             position++;
             this.previousCr = false;
           }
-          output.push(this.processEvent(buffer.subarray(eventStart, end)));
+          output.push(this.processEvent(this.takeEvent(chunk.subarray(eventStart, end))));
           eventStart = end;
         }
         this.atLineStart = true;
@@ -109,31 +133,49 @@ export class PassthroughTap {
         this.atLineStart = false;
       }
     }
-    if (eventStart < buffer.length) {
-      this.pending = buffer.subarray(eventStart);
-      this.scanned = this.pending.length;
-    } else {
-      this.pending = undefined;
-      this.scanned = 0;
+    if (eventStart < chunk.length) {
+      const rest = chunk.subarray(eventStart);
+      this.pendingBytes += rest.length;
+      if (this.pendingBytes > this.maxEventBytes) {
+        throw new LlmuxError("upstream_error", `upstream SSE event exceeds ${this.maxEventBytes} bytes`);
+      }
+      this.pending.push(rest);
     }
     if (output.length === 0) return undefined;
     return output.length === 1 ? output[0] : Buffer.concat(output);
   }
 
-  /** The upstream ended: whatever is left (an unterminated last event) goes out as it is. */
-  end(): Buffer | undefined {
-    const rest = this.pending;
-    this.pending = undefined;
-    return rest === undefined ? undefined : this.processEvent(rest);
+  /** The whole event: the pieces held from earlier chunks, then `tail`. */
+  private takeEvent(tail: Buffer): Buffer {
+    if (this.pending.length === 0) return tail;
+    const event = Buffer.concat([...this.pending, tail]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return event;
   }
 
-  /** A whole non-streaming body: rewrite the model, read usage and finish reason. */
+  /** The upstream ended: whatever is left (an unterminated last event) goes out as it is. */
+  end(): Buffer | undefined {
+    if (this.pending.length === 0) return undefined;
+    return this.processEvent(this.takeEvent(Buffer.alloc(0)));
+  }
+
+  /**
+   * A whole non-streaming body: rewrite the model, read usage and finish reason. A body that is
+   * not a JSON object is the upstream's failure, never a success to pass on.
+   */
   body(body: Buffer): Buffer {
     const parsed = safeParseJson(body.toString("utf8"));
-    if (parsed.ok && isJsonObject(parsed.value)) {
-      applyUpdate(this.result, this.reader.read(parsed.value, this.decodeUsage));
+    if (!parsed.ok || !isJsonObject(parsed.value)) {
+      throw new LlmuxError("upstream_error", "upstream answered 200 with a body that is not a JSON object");
     }
+    applyUpdate(this.result, this.reader.read(parsed.value, this.decodeUsage));
     return rewriteStringField(body, this.modelKey, this.model, this.reader.modelKeyLast);
+  }
+
+  /** Whether the stream reached its end: a finish reason or an error was seen. */
+  get complete(): boolean {
+    return this.result.finishReason !== undefined || this.result.error !== undefined;
   }
 
   private processEvent(raw: Buffer): Buffer {

@@ -152,6 +152,8 @@ export const configSchema = z
         adminKey: z.string().min(1).optional(),
         bodyLimitBytes: positiveInt.default(32 * 1024 * 1024),
         headersTimeoutMs: positiveInt.default(30_000),
+        /** Longest gap while a request body arrives (a stalled body gets a 408). */
+        bodyTimeoutMs: positiveInt.default(30_000),
         keepAliveTimeoutMs: positiveInt.default(65_000),
         requestTimeoutMs: z.number().int().min(0).default(0),
         shutdownGraceMs: z.number().int().min(0).default(10_000),

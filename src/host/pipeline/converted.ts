@@ -190,7 +190,9 @@ export async function attemptConverted(
     accumulate({ type: "error", error: llmuxError.toData() }, snapshot);
     encoder.push({ type: "error", error: llmuxError.toData() });
   }
-  encoder.end();
+  // An error event ends the client's stream; a terminal marker after it ([DONE]) would make the
+  // stream look complete.
+  if (snapshot.error === undefined) encoder.end();
   logResponse(context, snapshot.response);
   if (snapshot.error !== undefined) context.log.error = snapshot.error.message;
   else if (finished) plan.onComplete?.(snapshot.response);

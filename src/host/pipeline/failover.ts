@@ -5,10 +5,15 @@ import type { App } from "../control/app.js";
 import { classifyFailure, type FailureAction } from "../providers/classify-failure.js";
 import { backoffMs, type CooldownState, nextCooldown } from "../providers/cooldown.js";
 import type { ProviderRuntime } from "../providers/registry.js";
-import { makeModelKey } from "../state/health.js";
+import { type HealthPatch, makeModelKey } from "../state/health.js";
 import type { Attempt, AttemptFailure, AttemptResult } from "./attempt.js";
 import type { RequestContext } from "./context.js";
 import { sendError } from "./respond.js";
+
+/** Consecutive server-side failures (5xx, resets, timeouts) after which a credential rests. */
+const SERVER_FAILURES_TO_REST = 3;
+const SERVER_REST_BASE_MS = 5_000;
+const SERVER_REST_MAX_MS = 5 * 60_000;
 
 type Pick =
   | { kind: "attempt"; attempt: Omit<Attempt, "number" | "secret"> }
@@ -107,14 +112,17 @@ function cooldownStateOf(app: App, key: string): CooldownState | undefined {
 /** Record what a failure means for the credential and the target, and what to do next. */
 function applyAction(app: App, attempt: Attempt, action: FailureAction, state: LoopState, now: number): void {
   const credentialKey = attempt.credential.key;
-  const modelKey = makeModelKey(attempt.target.provider, attempt.target.upstreamModel);
-  const model = app.health.get(modelKey);
-  app.health.update(modelKey, {
-    consecutiveErrors: (model?.consecutiveErrors ?? 0) + 1,
-    lastError: action.detail,
-    lastErrorAt: now,
-    penalty: (model?.penalty ?? 0) + 1,
-  });
+  if (action.kind !== "return-to-client") {
+    // Only the upstream's own failures count against the target; a client's bad request does not.
+    const modelKey = makeModelKey(attempt.target.provider, attempt.target.upstreamModel);
+    const model = app.health.get(modelKey);
+    app.health.update(modelKey, {
+      consecutiveErrors: (model?.consecutiveErrors ?? 0) + 1,
+      lastError: action.detail,
+      lastErrorAt: now,
+      penalty: (model?.penalty ?? 0) + 1,
+    });
+  }
   switch (action.kind) {
     case "cooldown-credential": {
       const next = nextCooldown(cooldownStateOf(app, credentialKey), action, now);
@@ -129,12 +137,25 @@ function applyAction(app: App, attempt: Attempt, action: FailureAction, state: L
       return;
     }
     case "try-another": {
+      // 5xx, resets and timeouts: one is a blip, a run of them means the credential's upstream is
+      // down; after SERVER_FAILURES_TO_REST in a row it rests (doubling, capped) so requests stop
+      // paying an attempt for it.
       const record = app.health.get(credentialKey);
-      app.health.update(credentialKey, {
-        consecutiveErrors: (record?.consecutiveErrors ?? 0) + 1,
+      const consecutiveErrors = (record?.consecutiveErrors ?? 0) + 1;
+      const patch: { -readonly [K in keyof HealthPatch]: HealthPatch[K] } = {
+        consecutiveErrors,
         lastError: action.detail,
         lastErrorAt: now,
-      });
+      };
+      if (consecutiveErrors >= SERVER_FAILURES_TO_REST) {
+        const restMs = Math.min(
+          SERVER_REST_MAX_MS,
+          SERVER_REST_BASE_MS * 2 ** (consecutiveErrors - SERVER_FAILURES_TO_REST),
+        );
+        patch.cooldownUntil = Math.max(record?.cooldownUntil ?? 0, now + restMs);
+        patch.reason = action.reason;
+      }
+      app.health.update(credentialKey, patch);
       state.excludedCredentials.add(credentialKey);
       return;
     }
@@ -236,13 +257,22 @@ export async function runWithFailover(
       context.response.setHeader("x-llmux-target", label);
       context.response.setHeader("x-llmux-attempts", String(number));
     }
-    let result: AttemptResult;
+    let result: AttemptResult | undefined;
     try {
-      attempt.secret = await attempt.credential.secret();
-      result = await run(attempt);
-    } catch (error) {
-      const llmuxError = toLlmuxError(error);
-      result = { kind: "failed", failure: { phase: "connect", error: llmuxError }, error: llmuxError };
+      try {
+        attempt.secret = await attempt.credential.secret();
+      } catch (error) {
+        // A token refresh that failed is this credential's problem: another may serve.
+        const llmuxError = toLlmuxError(error);
+        result = {
+          kind: "failed",
+          failure: { phase: "connect", status: llmuxError.status, error: llmuxError },
+          error: llmuxError,
+        };
+      }
+      // Attempts return upstream failures; anything they throw is local (a request that cannot
+      // be encoded, say) and goes to the client as it is, without blaming the upstream.
+      result ??= await run(attempt);
     } finally {
       attempt.lease.release();
     }
@@ -251,6 +281,8 @@ export async function runWithFailover(
       options.onSuccess?.(attempt);
       return;
     }
+    // The client went away: whatever the attempt saw (an aborted upstream call) is no failure of the upstream's.
+    if (context.clientGone.signal.aborted) return;
     const now = Date.now();
     const action = classifyFailure({
       ...result.failure,

@@ -1,11 +1,13 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { safeParseJson } from "../../core/json/safe-parse.js";
 import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
 import type { JsonObject } from "../../core/model/json.js";
+import { isJsonObject } from "../../core/model/json.js";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Usage } from "../../core/model/usage.js";
 import type { ProtocolAdapter } from "../../core/protocols/adapter.js";
 import { SseDecoder } from "../../core/sse/decoder.js";
-import { PassthroughTap } from "../../core/streaming/passthrough-tap.js";
+import { firstEventData, PassthroughTap } from "../../core/streaming/passthrough-tap.js";
 import { TAP_READERS } from "../../core/streaming/tap-readers.js";
 import type { App } from "../control/app.js";
 import type { UpstreamResponse } from "../providers/transport.js";
@@ -63,6 +65,11 @@ function recordTap(
   if (result.usage !== undefined) context.log.usage = result.usage;
   if (result.finishReason !== undefined) context.log.finishReason = result.finishReason;
   if (result.error !== undefined) context.log.error = result.error;
+}
+
+function isJsonObjectText(text: string): boolean {
+  const parsed = safeParseJson(text);
+  return parsed.ok && isJsonObject(parsed.value);
 }
 
 /** The error an upstream sent as the first event of a 200 stream, decoded by the protocol. */
@@ -134,56 +141,85 @@ export async function attemptPassthrough(
     return { kind: "done" };
   }
 
+  // Output is held until the first event with data shows a stream of JSON events that is not
+  // an error: up to then, a failure is still the failover loop's (another target may serve).
   let started = false;
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  const failed = (error: LlmuxError, body?: string): AttemptResult => ({
+    kind: "failed",
+    failure:
+      body === undefined
+        ? { phase: "stream-before-output", error }
+        : { phase: "stream-before-output", body, error },
+    error,
+  });
+  const begin = async (first: Buffer) => {
+    startStream(context, upstream.status, { ...headers, "content-type": contentType });
+    started = true;
+    const drained = writeChunk(context, held.length === 0 ? first : Buffer.concat([...held, first]));
+    held.length = 0;
+    if (drained !== undefined) await drained;
+  };
   try {
     for await (const chunk of upstream.body) {
       const out = tap.push(chunk);
       if (out === undefined) continue;
-      if (!started) {
+      if (started) {
+        const drained = writeChunk(context, out);
+        if (drained !== undefined) await drained;
+      } else {
+        const data = firstEventData(out);
+        if (data === undefined) {
+          // Comments (keep-alives) or data-less events before the first real one.
+          heldBytes += out.length;
+          if (heldBytes > MAX_ERROR_BODY)
+            return failed(new LlmuxError("upstream_error", "upstream stream sends no events"));
+          held.push(out);
+          continue;
+        }
+        if (!isJsonObjectText(data)) {
+          upstream.discard();
+          return failed(new LlmuxError("upstream_error", "upstream stream does not carry JSON events"));
+        }
         // An error as the stream's first event counts like the HTTP error it carries.
         if (tap.result.error !== undefined) {
           upstream.discard();
-          const error = firstEventError(app, plan.adapter, out);
-          return {
-            kind: "failed",
-            failure: { phase: "stream-before-output", body: tap.result.error, error },
-            error,
-          };
+          return failed(firstEventError(app, plan.adapter, out), tap.result.error);
         }
-        startStream(context, upstream.status, { ...headers, "content-type": contentType });
-        started = true;
+        await begin(out);
       }
-      const drained = writeChunk(context, out);
-      if (drained !== undefined) await drained;
       if (context.response.destroyed) {
         upstream.discard();
         break;
       }
     }
     const rest = tap.end();
-    if (rest !== undefined) {
-      if (!started) startStream(context, upstream.status, { ...headers, "content-type": contentType });
-      started = true;
-      await writeChunk(context, rest);
-    }
     recordTap(context, tap.result);
     if (!started) {
-      const error = new LlmuxError(
-        "upstream_incomplete",
-        "upstream closed the stream without sending an event",
+      const data = rest === undefined ? undefined : firstEventData(rest);
+      if (rest === undefined || data === undefined || !isJsonObjectText(data)) {
+        return failed(
+          new LlmuxError("upstream_incomplete", "upstream closed the stream without sending an event"),
+        );
+      }
+      await begin(rest);
+    } else if (rest !== undefined) {
+      await writeChunk(context, rest);
+    }
+    if (!tap.complete && !context.clientGone.signal.aborted) {
+      // The upstream stopped before its finish: say so in the stream, never a clean-looking end.
+      sendError(
+        context,
+        new LlmuxError("upstream_incomplete", "upstream closed the stream before it finished"),
       );
-      return { kind: "failed", failure: { phase: "stream-before-output", error }, error };
+      return { kind: "done" };
     }
     context.response.end();
   } catch (error) {
     recordTap(context, tap.result);
     const llmuxError = toLlmuxError(error);
-    if (!started)
-      return {
-        kind: "failed",
-        failure: { phase: "stream-before-output", error: llmuxError },
-        error: llmuxError,
-      };
+    if (!started) return failed(llmuxError);
     if (!context.clientGone.signal.aborted) sendError(context, llmuxError);
   }
   return { kind: "done" };

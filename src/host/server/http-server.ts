@@ -62,7 +62,11 @@ async function dispatch(app: App, context: RequestContext, endpoint: Endpoint): 
     case "generate":
     case "count-tokens": {
       checkContentType(context.request);
-      const raw = await readBody(context.request, app.config.server.bodyLimitBytes);
+      const raw = await readBody(
+        context.request,
+        app.config.server.bodyLimitBytes,
+        app.config.server.bodyTimeoutMs,
+      );
       if (endpoint.kind === "generate") await handleGenerate(app, context, raw, endpoint.info);
       else await handleCountTokens(app, context, raw, endpoint.info);
       return;
@@ -136,7 +140,9 @@ export function createRequestListener(app: App, inFlight: InFlight) {
     dispatch(app, context, endpoint).catch((error: unknown) => {
       if (context.clientGone.signal.aborted) return;
       // The rest of an oversized body is not read: close the connection after answering.
-      if (error instanceof LlmuxError && error.code === "request_too_large") response.shouldKeepAlive = false;
+      if (error instanceof LlmuxError && (error.code === "request_too_large" || error.status === 408)) {
+        response.shouldKeepAlive = false;
+      }
       sendError(context, error);
     });
   };

@@ -16,8 +16,11 @@ export function checkContentType(request: IncomingMessage): void {
   }
 }
 
-/** Read the whole request body, refusing more than `limit` bytes and bytes that are not UTF-8. */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Read the whole request body, refusing more than `limit` bytes and bytes that are not UTF-8,
+ * and a body that stops arriving for `idleMs` (a stalled or slow-drip client gets a 408).
+ */
+export function readBody(request: IncomingMessage, limit: number, idleMs = 30_000): Promise<Buffer> {
   const declared = Number(request.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     request.resume();
@@ -27,8 +30,19 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const timer = setTimeout(stalled, idleMs);
+    function stalled(): void {
+      if (failed) return;
+      failed = true;
+      chunks.length = 0;
+      reject(
+        new LlmuxError("timeout", `request body stalled: nothing arrived for ${idleMs} ms`, { status: 408 }),
+      );
+    }
+    request.on("close", () => clearTimeout(timer));
     request.on("data", (chunk: Buffer) => {
       if (failed) return;
+      timer.refresh();
       size += chunk.length;
       if (size > limit) {
         failed = true;
@@ -39,6 +53,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       chunks.push(chunk);
     });
     request.on("end", () => {
+      clearTimeout(timer);
       if (failed) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       if (!isUtf8(body)) {

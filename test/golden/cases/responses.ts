@@ -62,32 +62,6 @@ export const RESPONSE_CASES: ResponseCase[] = [
       ],
       usage: { input: 40, output: 30 },
     },
-    streamBugs: [
-      {
-        title:
-          "Chat stream decoder: when a second tool call starts, openai-chat/stream-decode.ts startToolCall -> closeOpen " +
-          'closes the first call (sending "{}" as its arguments) and drops its later fragments, so interleaved ' +
-          'fragments lose the first call\'s arguments (get_weather arrives with {} instead of {"city":"Paris"})',
-        pairs: [
-          "openai-chat->openai-chat",
-          "openai-chat->openai-responses",
-          "openai-chat->anthropic",
-          "openai-chat->gemini",
-        ],
-      },
-      {
-        title:
-          "Anthropic stream encoder: a tool call whose block was closed because another call started gets no more " +
-          "input_json_delta (anthropic/stream-encode.ts), so the Anthropic client sees get_weather with input {}",
-        pairs: ["openai-responses->anthropic"],
-      },
-      {
-        title:
-          "Gemini stream encoder writes each call at its tool-call-end (gemini/stream-encode.ts), so calls that end out " +
-          "of order reach a Gemini client in another order than in the non-stream body (get_time before get_weather)",
-        pairs: ["openai-responses->gemini"],
-      },
-    ],
   },
   {
     name: "no-argument-call",

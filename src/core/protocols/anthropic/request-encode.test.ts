@@ -306,6 +306,48 @@ describe("anthropic request encoding: parameters", () => {
     expect(codes(warnings)).toEqual(["temperature_dropped", "top_p_dropped", "top_k_dropped"]);
   });
 
+  it("keeps temperature and drops top_p when both are set (Sonnet 4.5 and Opus 4.1+ reject the pair)", () => {
+    const both = encode({ sampling: { temperature: 0.3, topP: 0.9 } });
+    expect(both.body.temperature).toBe(0.3);
+    expect(both.body.top_p).toBeUndefined();
+    expect(codes(both.warnings)).toEqual(["top_p_dropped"]);
+    expect(both.warnings[0]?.message).toMatch(/temperature and top_p together/);
+    const alone = encode({ sampling: { topP: 0.9 } });
+    expect(alone.body.top_p).toBe(0.9);
+    expect(alone.warnings).toEqual([]);
+    // An older model gets the same treatment: either alone is always accepted.
+    const older = encodeAnthropicRequest(request({ sampling: { temperature: 0.5, topP: 0.8 } }), {
+      model: "claude-3-5-haiku-latest",
+    });
+    expect([older.body.temperature, older.body.top_p]).toEqual([0.5, undefined]);
+  });
+
+  it("warns when a Gemini thoughtSignature on a replayed tool call is dropped", () => {
+    const signed: Message[] = [
+      { role: "user", content: [{ type: "text", text: "Weather in Paris?" }] },
+      {
+        role: "assistant",
+        content: [
+          {
+            type: "tool-call",
+            id: "call_1",
+            name: "weather",
+            arguments: '{"city":"Paris"}',
+            signature: { origin: "gemini", value: "gem-sig-1" },
+          },
+        ],
+      },
+      {
+        role: "tool",
+        content: [{ type: "tool-result", callId: "call_1", content: [{ type: "text", text: "Sunny" }] }],
+      },
+    ];
+    const { body, warnings } = encode({ tools: [weatherTool], messages: signed });
+    expect(JSON.stringify(body)).not.toContain("gem-sig-1");
+    expect(codes(warnings)).toEqual(["tool_call_signature_dropped"]);
+    expect(warnings[0]?.message).toMatch(/tool call signature issued by gemini/);
+  });
+
   it("sends adaptive thinking with effort, and disabled thinking without any effort", () => {
     const adaptive = encode({ reasoning: { enabled: true, adaptive: true, effort: "max" } }).body;
     expect(adaptive.thinking).toEqual({ type: "adaptive" });

@@ -331,6 +331,69 @@ describe("anthropic stream encoder: SDK-facing shape", () => {
     ]);
   });
 
+  it("holds a call that starts while another is open, and writes it whole when that one ends", async () => {
+    const chunks: string[] = [];
+    const encoder = createAnthropicStreamEncoder({ model: MODEL }, testContext(), (chunk) =>
+      chunks.push(chunk),
+    );
+    const push = (event: StreamEvent): string => {
+      const before = chunks.length;
+      encoder.push(event);
+      return chunks.slice(before).join("");
+    };
+    push(start);
+    expect(push({ type: "tool-call-start", index: 0, id: "call_w", name: "get_weather" })).toContain(
+      '"id":"call_w"',
+    );
+    // The open call's own fragments leave at once; the later call's wait.
+    expect(push({ type: "tool-call-delta", index: 0, arguments: '{"city"' })).toContain("input_json_delta");
+    expect(push({ type: "tool-call-start", index: 1, id: "call_t", name: "get_time" })).toBe("");
+    expect(push({ type: "tool-call-delta", index: 1, arguments: '{"zone":' })).toBe("");
+    expect(push({ type: "tool-call-delta", index: 0, arguments: ':"Par' })).toContain('\\"Par');
+    expect(push({ type: "tool-call-delta", index: 1, arguments: '"Asia/Tokyo"}' })).toBe("");
+    push({ type: "tool-call-delta", index: 0, arguments: 'is"}' });
+    const released = push({ type: "tool-call-end", index: 0 });
+    expect(released).toContain('"id":"call_t"');
+    expect(released).toContain("Asia/Tokyo");
+    push({ type: "tool-call-end", index: 1 });
+    push({ type: "finish", reason: "tool-calls" });
+    const sse = chunks.join("");
+    const starts = wire(sse).filter((event) => event.event === "content_block_start");
+    expect(starts.map((event) => event.data.index)).toEqual([0, 1]);
+    const message = await sdkFinalMessage(sse);
+    expect(message.content).toEqual([
+      { type: "tool_use", id: "call_w", name: "get_weather", input: { city: "Paris" } },
+      { type: "tool_use", id: "call_t", name: "get_time", input: { zone: "Asia/Tokyo" } },
+    ]);
+    expect(message.stop_reason).toBe("tool_use");
+  });
+
+  it("writes held calls in the order they started, whichever ends first, and flushes them at the finish", async () => {
+    const sse = encode([
+      start,
+      { type: "tool-call-start", index: 0, id: "call_a", name: "a" },
+      { type: "tool-call-start", index: 1, id: "call_b", name: "b" },
+      { type: "tool-call-start", index: 2, id: "call_c", name: "c" },
+      { type: "tool-call-delta", index: 1, arguments: '{"b":1}' },
+      { type: "tool-call-end", index: 1 },
+      { type: "tool-call-delta", index: 2, arguments: '{"c":' },
+      { type: "tool-call-delta", index: 0, arguments: '{"a":1}' },
+      { type: "tool-call-end", index: 0 },
+      { type: "tool-call-delta", index: 2, arguments: "1}" },
+      { type: "text-start", index: 3 },
+      { type: "text-delta", index: 3, text: "Done." },
+      // No ends for call_c and the text: the finish flushes what is held.
+      { type: "finish", reason: "tool-calls" },
+    ]);
+    const message = await sdkFinalMessage(sse);
+    expect(message.content).toEqual([
+      { type: "tool_use", id: "call_a", name: "a", input: { a: 1 } },
+      { type: "tool_use", id: "call_b", name: "b", input: { b: 1 } },
+      { type: "tool_use", id: "call_c", name: "c", input: { c: 1 } },
+      { type: "text", text: "Done." },
+    ]);
+  });
+
   it("sends no empty text block and no stop sequence it was not given", () => {
     const sse = encode([
       start,

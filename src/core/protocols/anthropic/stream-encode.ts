@@ -23,13 +23,25 @@ function deltaFrame(wireIndex: number, delta: string): string {
   return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${wireIndex},"delta":${delta}}\n\n`;
 }
 
+/** The canonical block an event belongs to, if any. */
+function blockIndexOf(event: StreamEvent): number | undefined {
+  return "index" in event ? event.index : undefined;
+}
+
+function isToolBlock(block: Block | undefined): boolean {
+  return block?.kind === "tool" || block?.kind === "custom-tool";
+}
+
 /**
  * Canonical events as a Messages stream. Wire blocks are written one at a time with consecutive
- * indexes from 0, whatever the canonical indexes: a block starting while another is open closes
- * it first, and text that continues after that goes into a new text block (a tool call's late
- * argument fragment cannot, and is dropped). Text and thinking blocks open on their first
- * non-empty delta (or a thinking block on its Anthropic signature), so no empty block is sent. `message_start` waits for the first event after
- * `response-start` so it can carry usage reported right away.
+ * indexes from 0, whatever the canonical indexes. A tool_use block cannot be split, so while one
+ * is open every other block's events are held (per block, in the order the blocks started) and
+ * written when it ends: interleaved tool calls arrive whole, one after the other, and nothing is
+ * dropped. Otherwise a block starting while another is open closes it first, and text that
+ * continues after that goes into a new text block. Text and thinking blocks open on their first
+ * non-empty delta (or a thinking block on its Anthropic signature), so no empty block is sent.
+ * `message_start` waits for the first event after `response-start` so it can carry usage
+ * reported right away.
  */
 export class AnthropicStreamEncoder implements StreamEncoder {
   private readonly blocks = new Map<number, Block>();
@@ -40,6 +52,8 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private nextWireIndex = 0;
   private sawToolCall = false;
   private closed = false;
+  /** Events of blocks held while a tool_use block is open on the wire, in block start order. */
+  private readonly held = new Map<number, StreamEvent[]>();
 
   constructor(
     private readonly options: StreamEncodeOptions,
@@ -49,6 +63,39 @@ export class AnthropicStreamEncoder implements StreamEncoder {
 
   push(event: StreamEvent): void {
     if (this.closed) return;
+    // The common case: nothing held and no tool_use block open, so nothing to hold or release.
+    if (this.held.size === 0 && !isToolBlock(this.current)) {
+      this.apply(event);
+      return;
+    }
+    const index = blockIndexOf(event);
+    if (index !== undefined && this.mustHold(index)) {
+      const events = this.held.get(index);
+      if (events === undefined) this.held.set(index, [event]);
+      else events.push(event);
+      return;
+    }
+    if (event.type === "finish" || event.type === "error") this.releaseHeld(true);
+    this.apply(event);
+    this.releaseHeld(false);
+  }
+
+  /** A block already held stays held; any other block waits while a tool_use block is open. */
+  private mustHold(index: number): boolean {
+    if (this.held.has(index)) return true;
+    return isToolBlock(this.current) && this.blocks.get(index) !== this.current;
+  }
+
+  /** Replay held blocks in start order until one leaves a tool_use block open (`all`: every one). */
+  private releaseHeld(all: boolean): void {
+    for (const [index, events] of this.held) {
+      if (!all && isToolBlock(this.current)) return;
+      this.held.delete(index);
+      for (const event of events) this.apply(event);
+    }
+  }
+
+  private apply(event: StreamEvent): void {
     switch (event.type) {
       case "response-start":
         if (!this.started) this.responseId = event.id === "" ? undefined : event.id;

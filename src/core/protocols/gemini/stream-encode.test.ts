@@ -171,6 +171,37 @@ describe("Gemini stream encoder: wire shape", () => {
     expect(finishReasonOf(written.at(-1))).toBe("STOP");
   });
 
+  it("writes calls in the order they started even when a later one ends first, as the body has them", () => {
+    const events: StreamEvent[] = [
+      start,
+      { type: "tool-call-start", index: 0, id: "call_w", name: "get_weather" },
+      { type: "tool-call-start", index: 1, id: "call_t", name: "get_time" },
+      { type: "tool-call-delta", index: 0, arguments: '{"city":' },
+      { type: "tool-call-delta", index: 1, arguments: '{"zone":"Asia/Tokyo"}' },
+      { type: "tool-call-end", index: 1 },
+      { type: "tool-call-delta", index: 0, arguments: '"Paris"}' },
+      { type: "tool-call-end", index: 0 },
+      { type: "finish", reason: "tool-calls" },
+    ];
+    const chunks: string[] = [];
+    const encoder = createGeminiStreamEncoder({ model: "m" }, testContext(), (text) => chunks.push(text));
+    for (const event of events.slice(0, 6)) encoder.push(event);
+    // get_time has ended but waits for get_weather, which started first.
+    expect(chunks).toEqual([]);
+    for (const event of events.slice(6)) encoder.push(event);
+    encoder.end();
+    const written = frames(chunks.join(""));
+    expect(written.map(partsOf)).toEqual([
+      [{ functionCall: { id: "call_w", name: "get_weather", args: { city: "Paris" } } }],
+      [{ functionCall: { id: "call_t", name: "get_time", args: { zone: "Asia/Tokyo" } } }],
+      [{ text: "" }],
+    ]);
+    const back = accumulateEvents(decodeSse(chunks.join("")));
+    expect(back.content.map((part) => (part.type === "tool-call" ? part.name : part.type))).toEqual(
+      accumulateEvents(events).content.map((part) => (part.type === "tool-call" ? part.name : part.type)),
+    );
+  });
+
   it("sends thought text as thought parts and only Gemini signatures, each where Gemini puts it", () => {
     const written = frames(encode(reasoningEvents));
     expect(written.map(partsOf)).toEqual([

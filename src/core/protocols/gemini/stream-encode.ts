@@ -16,7 +16,8 @@ import { WarningSink } from "./warnings.js";
  * GenerateContentResponse (`candidates[0].content {role: "model", parts}`, `modelVersion`,
  * `responseId`, the latest `usageMetadata`) framed as `data: ...\r\n\r\n`.
  * Text and reasoning deltas leave at once; a tool call is held until its end because
- * Gemini clients read `functionCall.args` as a whole object. The last chunk carries the
+ * Gemini clients read `functionCall.args` as a whole object, and calls are written in the order
+ * they started (an ended call waits for every earlier one), as in a non-stream body. The last chunk carries the
  * finishReason. Every chunk has at least one non-empty part, so `@google/genai` chats keep
  * the turn in their history.
  */
@@ -30,7 +31,8 @@ export function createGeminiStreamEncoder(
   let usage: JsonObject | undefined;
   let finished = false;
   let closed = false;
-  const calls = new Map<number, ToolCallPart>();
+  /** Calls in the order they started; an ended call waits until every earlier one is written. */
+  const calls = new Map<number, { call: ToolCallPart; ended: boolean }>();
   const reasoningWithText = new Set<number>();
   const warnings = new WarningSink();
 
@@ -55,8 +57,17 @@ export function createGeminiStreamEncoder(
     writeChunk([part]);
   };
 
+  /** Write the ended calls at the front of the start order. */
+  const writeEndedCalls = (): void => {
+    for (const [index, pending] of calls) {
+      if (!pending.ended) return;
+      calls.delete(index);
+      writeCall(pending.call);
+    }
+  };
+
   const finish = (finishReason: string): void => {
-    for (const call of calls.values()) writeCall(call);
+    for (const pending of calls.values()) writeCall(pending.call);
     calls.clear();
     writeChunk([{ text: "" }], finishReason);
     finished = true;
@@ -94,19 +105,19 @@ export function createGeminiStreamEncoder(
           const call: ToolCallPart = { type: "tool-call", id: event.id, name: event.name, arguments: "" };
           if (event.kind !== undefined) call.kind = event.kind;
           if (event.signature !== undefined) call.signature = event.signature;
-          calls.set(event.index, call);
+          calls.set(event.index, { call, ended: false });
           break;
         }
         case "tool-call-delta": {
-          const call = calls.get(event.index);
-          if (call !== undefined) call.arguments += event.arguments;
+          const pending = calls.get(event.index);
+          if (pending !== undefined) pending.call.arguments += event.arguments;
           break;
         }
         case "tool-call-end": {
-          const call = calls.get(event.index);
-          if (call === undefined) break;
-          calls.delete(event.index);
-          writeCall(call);
+          const pending = calls.get(event.index);
+          if (pending === undefined) break;
+          pending.ended = true;
+          writeEndedCalls();
           break;
         }
         case "usage":
@@ -132,6 +143,7 @@ export function createGeminiStreamEncoder(
       closed = true;
       if (finished) return;
       // The upstream never said how the turn ended: calls still open are incomplete and are not sent.
+      for (const pending of calls.values()) if (pending.ended) writeCall(pending.call);
       calls.clear();
       finish("OTHER");
     },

@@ -250,6 +250,38 @@ describe("openai-chat encodeRequest: messages", () => {
     expect(codes(warnings)).toEqual(["part_dropped"]);
   });
 
+  it("a Gemini thoughtSignature on a replayed tool call is dropped with a warning", () => {
+    const { body, warnings } = encode(
+      request({
+        messages: [
+          { role: "user", content: [{ type: "text", text: "Weather?" }] },
+          {
+            role: "assistant",
+            content: [
+              {
+                type: "tool-call",
+                id: "call_1",
+                name: "weather",
+                arguments: "{}",
+                signature: { origin: "gemini", value: "gem-sig-1" },
+              },
+              {
+                type: "tool-call",
+                id: "call_2",
+                name: "weather",
+                arguments: "{}",
+                signature: { origin: "gemini", value: "gem-sig-2" },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(JSON.stringify(body)).not.toContain("gem-sig");
+    expect(codes(warnings)).toEqual(["tool_call_signature_dropped"]);
+    expect(warnings[0]?.message).toMatch(/tool call signature issued by gemini/);
+  });
+
   it("sanitizes over-long tool ids deterministically, so a call and its result still match", () => {
     const longId = `toolu_${"x".repeat(60)}`;
     const { body } = encode(

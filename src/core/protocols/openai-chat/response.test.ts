@@ -115,9 +115,9 @@ describe("openai-chat decodeResponse: recorded traffic", () => {
 });
 
 describe("openai-chat decodeResponse: behaviour", () => {
-  it("a refusal is text with finish reason refusal", () => {
+  it("a refusal is text marked as a refusal, with finish reason refusal", () => {
     const response = decode(body({ content: null, refusal: "I can't help with that." }));
-    expect(response.content).toEqual([{ type: "text", text: "I can't help with that." }]);
+    expect(response.content).toEqual([{ type: "text", text: "I can't help with that.", refusal: true }]);
     expect(response.finishReason).toBe("refusal");
   });
 
@@ -279,9 +279,9 @@ describe("openai-chat encodeResponse", () => {
     expect(JSON.stringify(wire)).not.toContain("sig");
   });
 
-  it("a refusal goes in message.refusal with content null", () => {
+  it("text marked as a refusal goes in message.refusal with content null", () => {
     const wire = openAiChatAdapter.encodeResponse(
-      { ...response, content: [{ type: "text", text: "No." }], finishReason: "refusal" },
+      { ...response, content: [{ type: "text", text: "No.", refusal: true }], finishReason: "refusal" },
       { model: "m" },
       testContext(),
     );
@@ -292,6 +292,32 @@ describe("openai-chat encodeResponse", () => {
         logprobs: null,
         finish_reason: "stop",
       },
+    ]);
+  });
+
+  it("unmarked text stays content even with a refusal finish (as the stream sends it); marked text beside it is the refusal", () => {
+    const unmarked = openAiChatAdapter.encodeResponse(
+      { ...response, content: [{ type: "text", text: "Partial." }], finishReason: "refusal" },
+      { model: "m" },
+      testContext(),
+    );
+    expect(unmarked.choices).toMatchObject([
+      { message: { role: "assistant", content: "Partial.", refusal: null }, finish_reason: "stop" },
+    ]);
+    const both = openAiChatAdapter.encodeResponse(
+      {
+        ...response,
+        content: [
+          { type: "text", text: "Sure, but" },
+          { type: "text", text: "I can't do that part.", refusal: true },
+        ],
+        finishReason: "refusal",
+      },
+      { model: "m" },
+      testContext(),
+    );
+    expect(both.choices).toMatchObject([
+      { message: { content: "Sure, but", refusal: "I can't do that part." } },
     ]);
   });
 

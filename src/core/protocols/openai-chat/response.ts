@@ -54,7 +54,7 @@ export function decodeChatResponse(body: unknown, context: CoreContext): Canonic
   const text = contentText(message.content);
   if (text !== "") content.push({ type: "text", text });
   const refusal = typeof message.refusal === "string" && message.refusal !== "" ? message.refusal : undefined;
-  if (refusal !== undefined) content.push({ type: "text", text: refusal });
+  if (refusal !== undefined) content.push({ type: "text", text: refusal, refusal: true });
   let hasToolCalls = false;
   for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
     for (const part of decodeToolCall(call, context)) {
@@ -94,12 +94,15 @@ export function encodeChatResponse(
   context: CoreContext,
 ): JsonObject {
   let text: string | undefined;
+  let refusal: string | undefined;
   let reasoning: string | undefined;
   const details: JsonObject[] = [];
   const calls: JsonObject[] = [];
   for (const part of response.content) {
-    if (part.type === "text") text = appendBlock(text, part.text);
-    else if (part.type === "thinking") {
+    if (part.type === "text") {
+      if (part.refusal === true) refusal = appendBlock(refusal, part.text);
+      else text = appendBlock(text, part.text);
+    } else if (part.type === "thinking") {
       const detail = encodeReasoningDetail(part);
       if (detail !== undefined) details.push(detail);
       reasoning = appendBlock(reasoning, part.text);
@@ -110,11 +113,13 @@ export function encodeChatResponse(
       calls.push({ id: part.id, type: "function", function: { name: part.name, arguments: args } });
     }
   }
-  const refused = response.finishReason === "refusal" && text !== undefined && text !== "";
+  // Only text marked as a refusal goes in `refusal`, as the stream encoder sends it in `delta.refusal`.
+  const refusalText = refusal === undefined || refusal === "" ? null : refusal;
+  const noText = text === undefined || text === "";
   const message: JsonObject = {
     role: "assistant",
-    content: refused || ((text === undefined || text === "") && calls.length > 0) ? null : (text ?? ""),
-    refusal: refused ? (text ?? null) : null,
+    content: noText && (refusalText !== null || calls.length > 0) ? null : (text ?? ""),
+    refusal: refusalText,
   };
   if (reasoning !== undefined && reasoning !== "") message.reasoning_content = reasoning;
   if (details.length > 0) message.reasoning_details = details;

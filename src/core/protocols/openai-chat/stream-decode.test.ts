@@ -256,6 +256,53 @@ describe("openai-chat stream decoder: behaviour", () => {
     ]);
   });
 
+  it("interleaved fragments of two calls keep both open and lose nothing (routed by index)", () => {
+    const start = (index: number, id: string, name: string) =>
+      chunk({ tool_calls: [{ index, id, type: "function", function: { name, arguments: "" } }] });
+    const fragment = (index: number, text: string) =>
+      chunk({ tool_calls: [{ index, function: { arguments: text } }] });
+    const sse =
+      start(0, "call_w", "get_weather") +
+      fragment(0, '{"city"') +
+      start(1, "call_t", "get_time") +
+      fragment(1, '{"zone":') +
+      fragment(0, ':"Par') +
+      fragment(1, '"Asia/Tokyo"}') +
+      fragment(0, 'is"}') +
+      finishChunk("tool_calls") +
+      DONE;
+    const events = decodeSse(sse);
+    expectWellFormed(events);
+    // Neither call ends before the finish; no "{}" is invented for the first one.
+    expect(types(events).slice(-3)).toEqual(["tool-call-end", "tool-call-end", "finish"]);
+    expect(events).not.toContainEqual({ type: "tool-call-delta", index: 0, arguments: "{}" });
+    expect(accumulateEvents(events).content).toEqual([
+      { type: "tool-call", id: "call_w", name: "get_weather", arguments: '{"city":"Paris"}' },
+      { type: "tool-call", id: "call_t", name: "get_time", arguments: '{"zone":"Asia/Tokyo"}' },
+    ]);
+  });
+
+  it("a new id at an index closes only the call that held that index", () => {
+    const sse =
+      chunk({ tool_calls: [{ index: 0, id: "call_a", function: { name: "f", arguments: '{"a":' } }] }) +
+      chunk({ tool_calls: [{ index: 1, id: "call_b", function: { name: "g", arguments: '{"b":' } }] }) +
+      chunk({ tool_calls: [{ index: 0, function: { arguments: "1}" } }] }) +
+      chunk({ tool_calls: [{ index: 0, id: "call_c", function: { name: "h", arguments: "{}" } }] }) +
+      chunk({ tool_calls: [{ index: 1, function: { arguments: "2}" } }] }) +
+      finishChunk("tool_calls") +
+      DONE;
+    const events = decodeSse(sse);
+    expectWellFormed(events);
+    const firstEnd = events.findIndex((event) => event.type === "tool-call-end");
+    expect(events[firstEnd]).toEqual({ type: "tool-call-end", index: 0 });
+    expect(events[firstEnd + 1]).toMatchObject({ type: "tool-call-start", index: 2, id: "call_c" });
+    expect(accumulateEvents(events).content).toEqual([
+      { type: "tool-call", id: "call_a", name: "f", arguments: '{"a":1}' },
+      { type: "tool-call", id: "call_b", name: "g", arguments: '{"b":2}' },
+      { type: "tool-call", id: "call_c", name: "h", arguments: "{}" },
+    ]);
+  });
+
   it("the same index arriving again with a new id is a new call", () => {
     const sse =
       chunk({ tool_calls: [{ index: 0, id: "call_a", function: { name: "f", arguments: "{}" } }] }) +
@@ -326,15 +373,28 @@ describe("openai-chat stream decoder: behaviour", () => {
     ]);
   });
 
-  it("a refusal delta is text with finish reason refusal", () => {
+  it("a refusal delta is a text block marked as a refusal, with finish reason refusal", () => {
     const sse =
       chunk({ role: "assistant", refusal: "I can't" }) +
       chunk({ refusal: " help." }) +
       finishChunk("stop") +
       DONE;
-    const response = accumulateEvents(decodeSse(sse));
-    expect(response.content).toEqual([{ type: "text", text: "I can't help." }]);
+    const events = decodeSse(sse);
+    expect(events[1]).toEqual({ type: "text-start", index: 0, refusal: true });
+    const response = accumulateEvents(events);
+    expect(response.content).toEqual([{ type: "text", text: "I can't help.", refusal: true }]);
     expect(response.finishReason).toBe("refusal");
+  });
+
+  it("content then a refusal are two text blocks, only the second marked", () => {
+    const sse =
+      chunk({ content: "Sure." }) + chunk({ refusal: "But not that." }) + finishChunk("stop") + DONE;
+    const events = decodeSse(sse);
+    expectWellFormed(events);
+    expect(accumulateEvents(events).content).toEqual([
+      { type: "text", text: "Sure." },
+      { type: "text", text: "But not that.", refusal: true },
+    ]);
   });
 
   it("holds finish until the usage chunk and [DONE]: usage comes before finish", () => {

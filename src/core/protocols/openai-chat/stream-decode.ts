@@ -15,6 +15,8 @@ import { decodeChatUsage } from "./usage.js";
 /** The key of a legacy `function_call` stream among the tool-call wire indexes. */
 const LEGACY_FUNCTION_KEY = -1;
 
+type BlockKind = "text" | "refusal" | "reasoning";
+
 interface ToolCallState {
   id: string;
   name: string;
@@ -38,9 +40,11 @@ function fragmentText(value: unknown): string {
 
 /**
  * Chat Completions chunks -> canonical events, one frame at a time. Text and reasoning deltas
- * leave with the chunk that carried them; tool-call fragments are routed by `tool_calls[].index`
- * (a new id at a known index is a new call). The finish reason is held until `[DONE]` or the
- * end of the stream, so `finish` follows the last usage chunk.
+ * leave with the chunk that carried them (a `refusal` delta as a text block marked as a refusal);
+ * tool-call fragments are routed by `tool_calls[].index`, so interleaved calls all stay open until
+ * the finish, text or reasoning after them, or a new id at their index (which is a new call).
+ * The finish reason is held until `[DONE]` or the end of the stream, so `finish` follows the
+ * last usage chunk.
  */
 export class ChatStreamDecoder implements StreamDecoder {
   private readonly context: CoreContext;
@@ -48,11 +52,16 @@ export class ChatStreamDecoder implements StreamDecoder {
   private started = false;
   private done = false;
   private nextIndex = 0;
-  private openKind: "text" | "reasoning" | undefined;
+  /** The open text-like block: a refusal is a text block of its own, marked as such. */
+  private openKind: BlockKind | undefined;
   private openIndex = -1;
   private pendingSignature: Signature | undefined;
+  /** Tool calls by wire index (`tool_calls[].index`); the latest call at each index. */
   private readonly tools = new Map<number, ToolCallState>();
-  private openTool: ToolCallState | undefined;
+  /** Calls not yet closed, in the order they started: interleaved fragments keep them all open. */
+  private readonly openTools: ToolCallState[] = [];
+  /** The last call started: a fragment without an index continues it. */
+  private lastTool: ToolCallState | undefined;
   private anonymousKey = -2;
   private finishWire: string | undefined;
   private sawToolCalls = false;
@@ -133,7 +142,7 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.pendingSignature = details.textSignature;
     }
     for (const signature of details?.encrypted ?? []) {
-      this.closeOpen();
+      this.closeAll();
       const index = this.nextIndex++;
       this.emit({ type: "reasoning-start", index });
       this.emit({ type: "reasoning-end", index, signature });
@@ -143,7 +152,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     const refusal = delta.refusal;
     if (typeof refusal === "string" && refusal !== "") {
       this.sawRefusal = true;
-      this.appendBlock("text", refusal);
+      this.appendBlock("refusal", refusal);
     }
     const calls = delta.tool_calls;
     if (Array.isArray(calls)) {
@@ -154,29 +163,38 @@ export class ChatStreamDecoder implements StreamDecoder {
     }
   }
 
-  private openBlock(kind: "text" | "reasoning"): void {
-    this.closeOpen();
+  private openBlock(kind: BlockKind): void {
+    this.closeAll();
     this.openKind = kind;
-    this.openIndex = this.nextIndex++;
-    this.emit({ type: kind === "text" ? "text-start" : "reasoning-start", index: this.openIndex });
+    const index = this.nextIndex++;
+    this.openIndex = index;
+    this.emit(
+      kind === "reasoning"
+        ? { type: "reasoning-start", index }
+        : kind === "refusal"
+          ? { type: "text-start", index, refusal: true }
+          : { type: "text-start", index },
+    );
   }
 
-  private appendBlock(kind: "text" | "reasoning", text: string): void {
+  private appendBlock(kind: BlockKind, text: string): void {
     if (this.openKind !== kind) this.openBlock(kind);
     const index = this.openIndex;
     this.emit(
-      kind === "text" ? { type: "text-delta", index, text } : { type: "reasoning-delta", index, text },
+      kind === "reasoning" ? { type: "reasoning-delta", index, text } : { type: "text-delta", index, text },
     );
   }
 
   private pushToolFragment(call: JsonObject): void {
     const id = nonEmptyString(call.id);
     let key = typeof call.index === "number" ? call.index : undefined;
-    let state = key === undefined ? this.openTool : this.tools.get(key);
+    let state = key === undefined ? this.lastTool : this.tools.get(key);
     const custom = call.type === "custom" || (state?.custom === true && call.type === undefined);
     const body = custom ? call.custom : call.function;
     const fragment = isJsonObject(body) ? body : {};
     if (state === undefined || (id !== undefined && id !== state.id)) {
+      // A new id at a known index is a new call: the old one at that index is over.
+      if (state !== undefined && !state.closed) this.closeTool(state);
       key ??= this.anonymousKey--;
       state = this.startToolCall(key, id ?? this.context.newId("call_"), fragment, custom);
     }
@@ -188,7 +206,7 @@ export class ChatStreamDecoder implements StreamDecoder {
   }
 
   private startToolCall(key: number, id: string, fragment: JsonObject, custom: boolean): ToolCallState {
-    this.closeOpen();
+    this.closeTextOrReasoning();
     this.sawToolCalls = true;
     const name = nonEmptyString(fragment.name) ?? "";
     const state: ToolCallState = { id, name, custom, index: -1, argumentsSent: false, closed: false };
@@ -200,12 +218,15 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.emit(start);
     }
     this.tools.set(key, state);
-    this.openTool = state;
+    this.openTools.push(state);
+    this.lastTool = state;
     return state;
   }
 
   private closeTool(state: ToolCallState): void {
     state.closed = true;
+    const position = this.openTools.indexOf(state);
+    if (position >= 0) this.openTools.splice(position, 1);
     if (state.buffer !== undefined) {
       const inner = unwrapParallelCalls(state.id, state.buffer);
       const calls = inner ?? [{ type: "tool-call", id: state.id, name: state.name, arguments: state.buffer }];
@@ -227,8 +248,9 @@ export class ChatStreamDecoder implements StreamDecoder {
     this.emit({ type: "tool-call-end", index: state.index });
   }
 
-  private closeOpen(): void {
-    if (this.openKind === "text") this.emit({ type: "text-end", index: this.openIndex });
+  private closeTextOrReasoning(): void {
+    if (this.openKind === "text" || this.openKind === "refusal")
+      this.emit({ type: "text-end", index: this.openIndex });
     else if (this.openKind === "reasoning") {
       const end: StreamEvent = { type: "reasoning-end", index: this.openIndex };
       if (this.pendingSignature !== undefined) end.signature = this.pendingSignature;
@@ -236,9 +258,13 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.emit(end);
     }
     this.openKind = undefined;
-    const tool = this.openTool;
-    if (tool !== undefined && !tool.closed) this.closeTool(tool);
-    this.openTool = undefined;
+  }
+
+  /** Close the open text or reasoning block and every open tool call, in the order they started. */
+  private closeAll(): void {
+    this.closeTextOrReasoning();
+    for (const tool of [...this.openTools]) this.closeTool(tool);
+    this.lastTool = undefined;
   }
 
   private finalize(sawDone: boolean): void {
@@ -248,7 +274,7 @@ export class ChatStreamDecoder implements StreamDecoder {
       return;
     }
     this.start(undefined);
-    this.closeOpen();
+    this.closeAll();
     let reason = decodeFinishReason(this.finishWire ?? "stop", this.sawToolCalls);
     if (this.sawRefusal && reason === "stop") reason = "refusal";
     this.done = true;

@@ -201,10 +201,11 @@ describe("openai-chat stream encoder: wire shape", () => {
       { model: "m", includeUsage: true },
     );
     const payloads = sseData(sse);
-    expect(payloads[payloads.length - 2]).toEqual({
+    // The stream ends on the error: no [DONE] after it, so no client mistakes it for a clean stop.
+    expect(payloads[payloads.length - 1]).toEqual({
       error: { message: "Overloaded", type: "overloaded_error", param: null, code: "overloaded" },
     });
-    expect(payloads[payloads.length - 1]).toBe("[DONE]");
+    expect(sse).not.toContain("[DONE]");
     expect(sse).not.toContain("ignored");
     expect(sse).not.toContain('"finish_reason":"stop"');
   });
@@ -279,6 +280,42 @@ describe("openai-chat stream encoder: the official openai SDK accepts the stream
     const message = final.choices[0]?.message as unknown as Record<string, unknown>;
     expect(message.content).toBe("Answer.");
     expect(message.reasoning_content).toBe("Let me think.");
+  });
+
+  it("a text block marked as a refusal streams as delta.refusal and lands in message.refusal", async () => {
+    const events: StreamEvent[] = [
+      start,
+      { type: "text-start", index: 0, refusal: true },
+      { type: "text-delta", index: 0, text: "I can't" },
+      { type: "text-delta", index: 0, text: " help." },
+      { type: "text-end", index: 0 },
+      { type: "finish", reason: "refusal" },
+    ];
+    const sse = encodeEvents(events, { model: "m" });
+    const deltas = chunks(sse).map((chunk) => chunk.choices[0]?.delta);
+    expect(deltas.slice(1, 3)).toEqual([{ refusal: "I can't" }, { refusal: " help." }]);
+    expect(deltas.some((delta) => typeof delta?.content === "string" && delta.content !== "")).toBe(false);
+    const final = await sdkFinal(sse);
+    expect(final.choices[0]?.message.refusal).toBe("I can't help.");
+    expect(final.choices[0]?.message.content).toBeNull();
+    expect(final.choices[0]?.finish_reason).toBe("stop");
+    // The non-stream body says the same.
+    const body = openAiChatAdapter.encodeResponse(
+      {
+        id: "msg_1",
+        model: "upstream-model",
+        created: 1234,
+        content: [{ type: "text", text: "I can't help.", refusal: true }],
+        finishReason: "refusal",
+        usage: USAGE,
+        warnings: [],
+      },
+      { model: "m" },
+      testContext(),
+    );
+    expect(body.choices).toMatchObject([
+      { message: { content: null, refusal: "I can't help." }, finish_reason: "stop" },
+    ]);
   });
 
   it("the SDK raises the in-stream error as an APIError", async () => {

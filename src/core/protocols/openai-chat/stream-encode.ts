@@ -33,6 +33,9 @@ export class ChatStreamEncoder implements StreamEncoder {
   private readonly tools = new Map<number, WireToolCall>();
   private toolCount = 0;
   private lastTextIndex: number | undefined;
+  /** Text blocks that are refusals: their deltas go out as `delta.refusal`. */
+  private readonly refusals = new Set<number>();
+  private lastRefusalIndex: number | undefined;
   private lastReasoningIndex: number | undefined;
   private usage: Usage | undefined;
 
@@ -49,6 +52,9 @@ export class ChatStreamEncoder implements StreamEncoder {
         this.start(event.id, event.created);
         break;
       case "text-start":
+        if (event.refusal === true) this.refusals.add(event.index);
+        this.start();
+        break;
       case "reasoning-start":
       case "text-end":
       case "tool-call-end":
@@ -78,7 +84,6 @@ export class ChatStreamEncoder implements StreamEncoder {
       case "error":
         this.start();
         this.write(renderOpenAiChatStreamError(event.error));
-        this.write(DONE);
         this.ended = true;
         break;
       default:
@@ -117,6 +122,12 @@ export class ChatStreamEncoder implements StreamEncoder {
   private pushText(index: number, text: string): void {
     this.start();
     if (text === "" || this.finished) return;
+    if (this.refusals.has(index)) {
+      const separated = this.lastRefusalIndex !== undefined && this.lastRefusalIndex !== index;
+      this.lastRefusalIndex = index;
+      this.writeDelta(`{"refusal":${JSON.stringify(separated ? BLOCK_SEPARATOR + text : text)}}`);
+      return;
+    }
     const separated = this.lastTextIndex !== undefined && this.lastTextIndex !== index;
     this.lastTextIndex = index;
     this.writeDelta(`{"content":${JSON.stringify(separated ? BLOCK_SEPARATOR + text : text)}}`);

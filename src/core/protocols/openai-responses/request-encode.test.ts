@@ -18,8 +18,8 @@ function baseRequest(overrides: Partial<CanonicalRequest> = {}): CanonicalReques
   };
 }
 
-function encode(request: CanonicalRequest) {
-  return openAiResponsesAdapter.encodeRequest(request, { model: "gpt-5.1" }, testContext());
+function encode(request: CanonicalRequest, model = "gpt-5.1") {
+  return openAiResponsesAdapter.encodeRequest(request, { model }, testContext());
 }
 
 describe("encodeRequest: conversation", () => {
@@ -290,6 +290,7 @@ describe("encodeRequest: parameters", () => {
         metadata: { user: "u", sessionId: "s" },
         stream: true,
       }),
+      "gpt-4.1",
     );
     expect(body).toMatchObject({
       text: { format: { type: "json_schema", name: "response", schema: { type: "object" }, strict: true } },
@@ -304,6 +305,30 @@ describe("encodeRequest: parameters", () => {
     expect(warnings).toEqual([
       { code: "sampling_dropped", message: "Responses does not accept top_k, stop; dropped" },
     ]);
+  });
+
+  it("drops temperature and top_p for reasoning models with a warning, as the Chat encoder does", () => {
+    const sampling = { temperature: 0.3, topP: 0.9 };
+    for (const model of ["o4-mini", "gpt-5", "openai/o3", "gpt-5.1"]) {
+      const { body, warnings } = encode(baseRequest({ sampling }), model);
+      expect(body, model).not.toHaveProperty("temperature");
+      expect(body, model).not.toHaveProperty("top_p");
+      expect(warnings, model).toEqual([
+        { code: "sampling_dropped", message: `${model} is a reasoning model; dropped temperature, top_p` },
+      ]);
+    }
+    // gpt-5-chat is not a reasoning model; gpt-5.1 with reasoning off takes sampling again.
+    for (const [model, reasoning] of [
+      ["gpt-5-chat-latest", undefined],
+      ["gpt-5.1", { enabled: false, effort: "none" }],
+    ] as const) {
+      const { body, warnings } = encode(
+        baseRequest(reasoning === undefined ? { sampling } : { sampling, reasoning }),
+        model,
+      );
+      expect(body, model).toMatchObject({ temperature: 0.3, top_p: 0.9 });
+      expect(warnings, model).toEqual([]);
+    }
   });
 
   it("re-applies its own extensions and ignores other protocols' ones", () => {

@@ -9,6 +9,7 @@ import type {
 } from "../../model/request.js";
 import type { Warning } from "../../model/warnings.js";
 import type { EncodedRequest, UpstreamTarget } from "../adapter.js";
+import { acceptsSamplingWithoutReasoning, isOpenAiReasoningModel } from "../openai-chat/model-rules.js";
 import { encodeInputItems } from "./input-encode.js";
 import { ENCRYPTED_REASONING_INCLUDE } from "./request-decode.js";
 import { encodeToolChoice, encodeTools } from "./tools.js";
@@ -96,6 +97,32 @@ function warnUnsupportedSampling(request: CanonicalRequest, warnings: Warning[])
 }
 
 /**
+ * temperature and top_p, except to reasoning models (o-series, gpt-5 family), which reject them;
+ * gpt-5.1 and later take them again when reasoning is switched off with effort "none".
+ */
+function encodeTemperatureAndTopP(request: CanonicalRequest, body: JsonObject, warnings: Warning[]): void {
+  const { temperature, topP } = request.sampling;
+  const model = String(body.model);
+  const effort = objectAt(body, "reasoning")?.effort;
+  const restricted =
+    isOpenAiReasoningModel(model) && !(effort === "none" && acceptsSamplingWithoutReasoning(model));
+  if (!restricted) {
+    if (temperature !== undefined) body.temperature = temperature;
+    if (topP !== undefined) body.top_p = topP;
+    return;
+  }
+  const dropped: string[] = [];
+  if (temperature !== undefined) dropped.push("temperature");
+  if (topP !== undefined) dropped.push("top_p");
+  if (dropped.length > 0) {
+    warnings.push({
+      code: "sampling_dropped",
+      message: `${model} is a reasoning model; dropped ${dropped.join(", ")}`,
+    });
+  }
+}
+
+/**
  * A canonical request as a Responses upstream body. The host has already resolved
  * `previous_response_id` into full history, so the body is self-contained: `store: false`, and
  * reasoning comes back as encrypted content (always in `include`) to be replayed next turn.
@@ -135,8 +162,7 @@ export function encodeResponsesRequest(
 
   const sampling = request.sampling;
   if (sampling.maxOutputTokens !== undefined) body.max_output_tokens = sampling.maxOutputTokens;
-  if (sampling.temperature !== undefined) body.temperature = sampling.temperature;
-  if (sampling.topP !== undefined) body.top_p = sampling.topP;
+  encodeTemperatureAndTopP(request, body, warnings);
   warnUnsupportedSampling(request, warnings);
 
   if (request.metadata.sessionId !== undefined) body.prompt_cache_key = request.metadata.sessionId;

@@ -64,7 +64,7 @@ export function decodeOutputItem(
           }
         } else if (partType === "refusal") {
           facts.sawRefusal = true;
-          parts.push({ type: "text", text: stringAt(part, "refusal") ?? "" });
+          parts.push({ type: "text", text: stringAt(part, "refusal") ?? "", refusal: true });
         }
       }
       return parts;

@@ -18,21 +18,17 @@ import { groupThinkingParts } from "./reasoning-items.js";
 import { encodeResponsesUsage } from "./usage.js";
 
 /**
- * Output parts as Responses output items: one message item per text part (a refusal's text as
- * refusal content), one reasoning item per run of thinking parts from the same item (foreign
+ * Output parts as Responses output items: one message item per text part (text marked as a
+ * refusal as refusal content, as the stream encoder sends it), one reasoning item per run of thinking parts from the same item (foreign
  * reasoning artifacts carried in `encrypted_content`), one item per tool call.
  */
-export function encodeOutputItems(
-  content: readonly OutputPart[],
-  refusal: boolean,
-  context: CoreContext,
-): JsonValue[] {
+export function encodeOutputItems(content: readonly OutputPart[], context: CoreContext): JsonValue[] {
   const items: JsonValue[] = [];
   for (let index = 0; index < content.length; index++) {
     const part = content[index] as OutputPart;
     switch (part.type) {
       case "text": {
-        const wire = refusal ? refusalPart(part.text) : outputTextPart(part.text);
+        const wire = part.refusal === true ? refusalPart(part.text) : outputTextPart(part.text);
         items.push(messageItem(context.newId("msg_"), [wire], "completed"));
         break;
       }
@@ -71,7 +67,7 @@ export function encodeResponsesResponse(
     createdAt: response.created,
     status: finish.status,
     incompleteDetails: finish.incompleteDetails,
-    output: encodeOutputItems(response.content, response.finishReason === "refusal", context),
+    output: encodeOutputItems(response.content, context),
     usage: encodeResponsesUsage(response.usage),
   });
 }

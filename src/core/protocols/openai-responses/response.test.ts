@@ -129,7 +129,7 @@ describe("decodeResponse: status", () => {
     ).toBe("content-filter");
   });
 
-  it("maps a refusal part to refusal text", () => {
+  it("maps a refusal part to text marked as a refusal", () => {
     const response = decode(
       body({
         status: "completed",
@@ -138,7 +138,7 @@ describe("decodeResponse: status", () => {
         ],
       }),
     );
-    expect(response.content).toEqual([{ type: "text", text: "I can't help." }]);
+    expect(response.content).toEqual([{ type: "text", text: "I can't help.", refusal: true }]);
     expect(response.finishReason).toBe("refusal");
   });
 
@@ -231,7 +231,7 @@ describe("encodeResponse", () => {
     });
   });
 
-  it("marks a length stop as incomplete and a refusal as refusal content", () => {
+  it("marks a length stop as incomplete and text marked as a refusal as refusal content", () => {
     const text: CanonicalResponse = {
       ...response,
       content: [{ type: "text", text: "no" }],
@@ -245,7 +245,11 @@ describe("encodeResponse", () => {
       status: "incomplete",
       incomplete_details: { reason: "content_filter" },
     });
-    const refused = encode({ ...text, finishReason: "refusal" });
+    const refused = encode({
+      ...text,
+      content: [{ type: "text", text: "no", refusal: true }],
+      finishReason: "refusal",
+    });
     expect(refused.status).toBe("completed");
     expect(refused.output).toEqual([
       {
@@ -256,6 +260,9 @@ describe("encodeResponse", () => {
         content: [{ type: "refusal", refusal: "no" }],
       },
     ]);
+    // Unmarked text stays output_text whatever the finish reason, as the stream sends it.
+    const unmarked = encode({ ...text, finishReason: "refusal" });
+    expect(unmarked.output).toMatchObject([{ content: [{ type: "output_text", text: "no" }] }]);
   });
 
   it("passes this protocol's encrypted content bare and keeps a known reasoning item id", () => {

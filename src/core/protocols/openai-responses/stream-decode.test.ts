@@ -310,6 +310,33 @@ describe("stream decoder: lifecycle", () => {
     expect(events.at(-1)).toEqual({ type: "text-delta", index: 0, text: "He" });
   });
 
+  it("marks a refusal part's text block as a refusal, from its first event", () => {
+    const events = run([
+      { type: "response.created", response: { id: "r", model: "m", created_at: 5 } },
+      { type: "response.output_item.added", output_index: 0, item: { type: "message", id: "msg" } },
+      {
+        type: "response.content_part.added",
+        output_index: 0,
+        content_index: 0,
+        part: { type: "refusal", refusal: "" },
+      },
+      { type: "response.refusal.delta", output_index: 0, content_index: 0, delta: "No." },
+      { type: "response.refusal.done", output_index: 0, content_index: 0, refusal: "No." },
+      {
+        type: "response.completed",
+        response: {
+          id: "r",
+          status: "completed",
+          output: [{ type: "message", id: "msg", content: [{ type: "refusal", refusal: "No." }] }],
+        },
+      },
+    ]);
+    expect(events[1]).toEqual({ type: "text-start", index: 0, refusal: true });
+    const response = accumulateEvents(events);
+    expect(response.content).toEqual([{ type: "text", text: "No.", refusal: true }]);
+    expect(response.finishReason).toBe("refusal");
+  });
+
   it("reports a stream that closes before response.completed as upstream_incomplete", () => {
     const events = run([
       { type: "response.created", response: { id: "r", model: "m", created_at: 5 } },

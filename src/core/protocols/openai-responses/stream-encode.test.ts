@@ -341,6 +341,69 @@ describe("stream encoder: reasoning", () => {
   });
 });
 
+describe("stream encoder: refusal", () => {
+  const REFUSAL_STREAM: StreamEvent[] = [
+    START,
+    { type: "text-start", index: 0, refusal: true },
+    { type: "text-delta", index: 0, text: "I can't" },
+    { type: "text-delta", index: 0, text: " help." },
+    { type: "text-end", index: 0 },
+    USAGE,
+    { type: "finish", reason: "refusal" },
+  ];
+
+  it("streams a text block marked as a refusal as a refusal part, as the non-stream body has it", async () => {
+    const encoded = encodeEvents(REFUSAL_STREAM);
+    expect(types(encoded).slice(2, -1)).toEqual([
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.refusal.delta",
+      "response.refusal.delta",
+      "response.refusal.done",
+      "response.content_part.done",
+      "response.output_item.done",
+    ]);
+    expect(encoded.payloads[3]).toMatchObject({ part: { type: "refusal", refusal: "" } });
+    expect(encoded.payloads[4]).toMatchObject({ output_index: 0, content_index: 0, delta: "I can't" });
+    expect(encoded.payloads[6]).toMatchObject({ refusal: "I can't help." });
+    const body = openAiResponsesAdapter.encodeResponse(
+      {
+        id: "resp_up",
+        model: "upstream-model",
+        created: 1700000000,
+        content: [{ type: "text", text: "I can't help.", refusal: true }],
+        finishReason: "refusal",
+        usage: {
+          inputTokens: 10,
+          cacheReadTokens: 20,
+          cacheWriteTokens: 0,
+          outputTokens: 7,
+          reasoningTokens: 3,
+        },
+        warnings: [],
+      },
+      { model: "client-model" },
+      testContext(),
+    );
+    const completed = encoded.payloads.at(-1)?.response as JsonObject;
+    expect(JSON.stringify((completed.output as JsonObject[])[0]?.content)).toBe(
+      JSON.stringify((body.output as JsonObject[])[0]?.content),
+    );
+    const { final } = await readWithSdk(encoded.text);
+    expect(final.output[0]).toMatchObject({ content: [{ type: "refusal", refusal: "I can't help." }] });
+    expect(final.output_text).toBe("");
+  });
+
+  it("decodes back to a refusal (stream decoder round trip)", () => {
+    const events: StreamEvent[] = [];
+    const decoder = openAiResponsesAdapter.createStreamDecoder(testContext(), (event) => events.push(event));
+    for (const frame of encodeEvents(REFUSAL_STREAM).frames) decoder.push(frame);
+    decoder.end();
+    expect(events).toContainEqual({ type: "text-start", index: 0, refusal: true });
+    expect(events.at(-1)).toEqual({ type: "finish", reason: "refusal" });
+  });
+});
+
 describe("stream encoder: terminal sequences", () => {
   it("ends a length stop with response.incomplete", () => {
     const encoded = encodeEvents([...TEXT_STREAM.slice(0, -1), { type: "finish", reason: "length" }]);

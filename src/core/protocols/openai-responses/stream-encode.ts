@@ -17,6 +17,7 @@ import {
   outputTextPart,
   type ResponseObjectFields,
   reasoningItem,
+  refusalPart,
   responseObject,
 } from "./output-items.js";
 import { carryReasoning } from "./reasoning-carry.js";
@@ -33,7 +34,7 @@ interface ReasoningState {
 }
 
 type OpenBlock =
-  | { kind: "text"; outputIndex: number; id: string; text: string }
+  | { kind: "text"; outputIndex: number; id: string; text: string; refusal: boolean }
   | { kind: "reasoning"; state: ReasoningState }
   | {
       kind: "call";
@@ -120,7 +121,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     if (this.pending !== undefined && !this.continuesPending(event)) this.closePending();
     switch (event.type) {
       case "text-start":
-        this.openText(event.index);
+        this.openText(event.index, event.refusal === true);
         break;
       case "text-delta":
         this.textDelta(event.index, event.text);
@@ -165,9 +166,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
     this.send("response.incomplete", { response: this.response("incomplete") });
   }
 
-  // Text: one message item with one output_text part per block.
+  // Text: one message item with one output_text part per block (a refusal part for a refusal).
 
-  private openText(index: number): OpenBlock & { kind: "text" } {
+  private openText(index: number, refusal: boolean): OpenBlock & { kind: "text" } {
     const id = this.context.newId("msg_");
     const outputIndex = this.output.length;
     const item = messageItem(id, [], "in_progress");
@@ -177,25 +178,21 @@ class ResponsesStreamEncoder implements StreamEncoder {
       item_id: id,
       output_index: outputIndex,
       content_index: 0,
-      part: outputTextPart(""),
+      part: refusal ? refusalPart("") : outputTextPart(""),
     });
-    const block: OpenBlock = { kind: "text", outputIndex, id, text: "" };
+    const block: OpenBlock = { kind: "text", outputIndex, id, text: "", refusal };
     this.blocks.set(index, block);
     return block;
   }
 
   private textDelta(index: number, text: string): void {
     const open = this.blocks.get(index);
-    const block = open?.kind === "text" ? open : open === undefined ? this.openText(index) : undefined;
+    const block = open?.kind === "text" ? open : open === undefined ? this.openText(index, false) : undefined;
     if (block === undefined) return;
     block.text += text;
-    this.send("response.output_text.delta", {
-      item_id: block.id,
-      output_index: block.outputIndex,
-      content_index: 0,
-      delta: text,
-      logprobs: [],
-    });
+    const where = { item_id: block.id, output_index: block.outputIndex, content_index: 0 };
+    if (block.refusal) this.send("response.refusal.delta", { ...where, delta: text });
+    else this.send("response.output_text.delta", { ...where, delta: text, logprobs: [] });
   }
 
   private closeText(index: number): void {
@@ -203,8 +200,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
     if (block?.kind !== "text") return;
     this.blocks.delete(index);
     const where = { item_id: block.id, output_index: block.outputIndex, content_index: 0 };
-    const part = outputTextPart(block.text);
-    this.send("response.output_text.done", { ...where, text: block.text, logprobs: [] });
+    const part = block.refusal ? refusalPart(block.text) : outputTextPart(block.text);
+    if (block.refusal) this.send("response.refusal.done", { ...where, refusal: block.text });
+    else this.send("response.output_text.done", { ...where, text: block.text, logprobs: [] });
     this.send("response.content_part.done", { ...where, part });
     const item = messageItem(block.id, [part], "completed");
     this.output[block.outputIndex] = item;

@@ -109,26 +109,31 @@ export class StreamItems {
     return state.kind === "message" && !state.done ? state : undefined;
   }
 
-  private textBlock(outputIndex: number, contentIndex: number): Block | undefined {
+  /** The block of a text part, started on first sight; a refusal part's block is marked as one. */
+  private textBlock(outputIndex: number, contentIndex: number, refusal: boolean): Block | undefined {
     const state = this.messageState(outputIndex);
     if (state === undefined) return undefined;
     let block = state.parts.get(contentIndex);
     if (block === undefined) {
       block = this.open();
       state.parts.set(contentIndex, block);
-      this.emit({ type: "text-start", index: block.index });
+      this.emit(
+        refusal
+          ? { type: "text-start", index: block.index, refusal: true }
+          : { type: "text-start", index: block.index },
+      );
     }
     return block.open ? block : undefined;
   }
 
   textPartAdded(outputIndex: number, contentIndex: number, refusal: boolean): void {
     if (refusal) this.facts.sawRefusal = true;
-    this.textBlock(outputIndex, contentIndex);
+    this.textBlock(outputIndex, contentIndex, refusal);
   }
 
   textDelta(outputIndex: number, contentIndex: number, text: string, refusal: boolean): void {
     if (refusal) this.facts.sawRefusal = true;
-    const block = this.textBlock(outputIndex, contentIndex);
+    const block = this.textBlock(outputIndex, contentIndex, refusal);
     if (block === undefined || text === "") return;
     block.emitted += text.length;
     this.emit({ type: "text-delta", index: block.index, text });
@@ -136,7 +141,7 @@ export class StreamItems {
 
   /** A done event's full text: only what the deltas did not carry is emitted. */
   textDone(outputIndex: number, contentIndex: number, text: string | undefined, refusal: boolean): void {
-    const block = this.textBlock(outputIndex, contentIndex);
+    const block = this.textBlock(outputIndex, contentIndex, refusal);
     if (block !== undefined && text !== undefined && text.length > block.emitted) {
       this.textDelta(outputIndex, contentIndex, text.slice(block.emitted), refusal);
     }
@@ -145,7 +150,7 @@ export class StreamItems {
   textPartDone(outputIndex: number, contentIndex: number, part: JsonObject | undefined): void {
     const refusal = stringAt(part, "type") === "refusal";
     this.textDone(outputIndex, contentIndex, stringAt(part, refusal ? "refusal" : "text"), refusal);
-    const block = this.textBlock(outputIndex, contentIndex);
+    const block = this.textBlock(outputIndex, contentIndex, refusal);
     if (block === undefined) return;
     block.open = false;
     this.emit({ type: "text-end", index: block.index });
