@@ -1,3 +1,5 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningGateway } from "../src/host/control/kernel.js";
 import { type MockUpstream, startMockUpstream } from "../src/mock/server.js";
@@ -225,6 +227,30 @@ describe("token counting and model lists", () => {
       body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hello world" }] }] }),
     });
     expect(((await gemini.json()) as { totalTokens: number }).totalTokens).toBe(one);
+    expect(mock.requests).toHaveLength(0);
+    await local.stop(500);
+  });
+
+  it("the official SDKs' countTokens calls get the local count", async () => {
+    const local = await startTestGateway({
+      providers: {
+        oa: { kind: "openai-chat", baseUrl: `${mock.url}/v1`, credentials: [{ id: "k", apiKey: "k" }] },
+      },
+      routes: { default: ["oa/gpt"] },
+    });
+    const anthropic = new Anthropic({ baseURL: local.url, apiKey: "test", maxRetries: 0 });
+    const counted = await anthropic.messages.countTokens({
+      model: "claude-sonnet-4-5",
+      system: "You are terse.",
+      messages: [{ role: "user", content: "Count these words, please." }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(5);
+    const genai = new GoogleGenAI({ apiKey: "test", httpOptions: { baseUrl: local.url } });
+    const geminiCount = await genai.models.countTokens({
+      model: "gemini-2.5-pro",
+      contents: "Count these words, please.",
+    });
+    expect(geminiCount.totalTokens).toBeGreaterThan(3);
     expect(mock.requests).toHaveLength(0);
     await local.stop(500);
   });

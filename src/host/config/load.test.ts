@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -119,5 +119,22 @@ describe("loadConfig", () => {
     expect(loadConfig({ cwd, env: { LLMUX_HOME: "/tmp/llmux-x" }, dataDir: "state" }).dataDir).toBe(
       join(cwd, "state"),
     );
+  });
+});
+
+describe("example configurations", () => {
+  it("every file under examples/ is valid as shipped", () => {
+    const dir = join(process.cwd(), "examples");
+    const files = readdirSync(dir).filter((name) => name.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const path = join(dir, name);
+      const variables = [...readFileSync(path, "utf8").matchAll(/\$\{([A-Z0-9_]+)/g)].map(
+        (match) => match[1]!,
+      );
+      const env = Object.fromEntries(variables.map((variable) => [variable, `value-of-${variable}`]));
+      const config = loadConfig({ configPath: path, env });
+      expect(config.routes.size).toBeGreaterThan(0);
+    }
   });
 });
