@@ -140,6 +140,37 @@ describe("categories and rules", () => {
   });
 });
 
+describe("tenants", () => {
+  it("a rule can route by the tenant of the inbound key", async () => {
+    const local = await startTestGateway({
+      server: { apiKeys: [{ key: "team-key", tenant: "research" }, "plain-key"] },
+      providers: {
+        a: provider({ big: { upstream: "model-a" } }),
+        c: provider({ big: { upstream: "model-c" } }),
+      },
+      routes: { default: ["a/big"], research: ["c/big"] },
+      router: { rules: [{ name: "research-team", route: "research", when: { tenant: "research" } }] },
+    });
+    const send = async (key: string) => {
+      const response = await fetch(`${local.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": key },
+        body: JSON.stringify({
+          model: "default",
+          max_tokens: 10,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      return (mock.requests.at(-1)!.body as { model: string }).model;
+    };
+    expect(await send("team-key")).toBe("model-c");
+    expect(await send("plain-key")).toBe("model-a");
+    await local.stop(500);
+  });
+});
+
 describe("tiers, modes and filters", () => {
   it("targets that cannot serve the request are filtered out (context window)", async () => {
     expect((await ask()).upstream).toBe("model-small");

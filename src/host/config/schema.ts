@@ -148,7 +148,15 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(8700),
-        apiKeys: z.array(z.string().min(1, "must not be empty")).optional(),
+        /** Inbound keys: a key, or `{ key, tenant }` to name who uses it (router rules match on tenant). */
+        apiKeys: z
+          .array(
+            z.union([
+              z.string().min(1, "must not be empty"),
+              z.object({ key: z.string().min(1, "must not be empty"), tenant: z.string().min(1) }).strict(),
+            ]),
+          )
+          .optional(),
         adminKey: z.string().min(1).optional(),
         bodyLimitBytes: positiveInt.default(32 * 1024 * 1024),
         headersTimeoutMs: positiveInt.default(30_000),

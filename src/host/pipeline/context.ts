@@ -11,6 +11,8 @@ export interface RequestContext {
   readonly url: URL;
   /** The protocol the client speaks (for errors and encoding). */
   protocol: Protocol;
+  /** Who the client is, from its inbound key (router rules can match on it). */
+  tenant?: string;
   /** Aborted when the client goes away before the response is complete. */
   readonly clientGone: AbortController;
   log: RequestLog;

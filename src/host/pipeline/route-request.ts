@@ -90,7 +90,7 @@ export function routeRequest(app: App, context: RequestContext, input: RouteInpu
   if (needFeatures) {
     const request = input.canonical();
     promptTokens = app.tokens.forThreshold(request, tokenThresholds(app));
-    features = featuresOf(request, promptTokens, headers);
+    features = featuresOf(request, promptTokens, headers, context.tenant);
   }
   if (features !== undefined && classificationPossible(app)) {
     const classification = classifyRequest(

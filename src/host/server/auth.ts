@@ -22,23 +22,34 @@ export function presentedKey(
   return query?.get("key") ?? undefined;
 }
 
+/** An inbound key and the tenant it belongs to (when named). */
+export type InboundKey = string | { key: string; tenant: string };
+
 /** Inbound API keys, compared in constant time. */
 export class KeyRing {
-  private readonly digests: Buffer[];
+  private readonly entries: { digest: Buffer; tenant: string | undefined }[];
 
-  constructor(keys: readonly string[]) {
-    this.digests = keys.map(digest);
+  constructor(keys: readonly InboundKey[]) {
+    this.entries = keys.map((entry) =>
+      typeof entry === "string"
+        ? { digest: digest(entry), tenant: undefined }
+        : { digest: digest(entry.key), tenant: entry.tenant },
+    );
   }
 
   get enabled(): boolean {
-    return this.digests.length > 0;
+    return this.entries.length > 0;
   }
 
-  accepts(key: string | undefined): boolean {
-    if (key === undefined) return false;
+  /** Whether the key is accepted, and whose it is. Every entry is compared, so timing says nothing. */
+  check(key: string | undefined): { accepted: boolean; tenant?: string } {
+    if (key === undefined) return { accepted: false };
     const presented = digest(key);
-    let accepted = false;
-    for (const candidate of this.digests) accepted = timingSafeEqual(candidate, presented) || accepted;
-    return accepted;
+    let match: { tenant: string | undefined } | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, presented) && match === undefined) match = entry;
+    }
+    if (match === undefined) return { accepted: false };
+    return match.tenant === undefined ? { accepted: true } : { accepted: true, tenant: match.tenant };
   }
 }

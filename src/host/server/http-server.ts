@@ -82,6 +82,7 @@ function logRequest(app: App, context: RequestContext): void {
     method: context.request.method,
     path: context.url.pathname,
     protocol: context.protocol,
+    tenant: context.tenant,
     ...log,
     ttfbMs: log.ttfbMs === undefined ? undefined : Math.round(log.ttfbMs * 100) / 100,
     latencyMs,
@@ -131,11 +132,13 @@ export function createRequestListener(app: App, inFlight: InFlight) {
     if ("protocol" in endpoint) context.protocol = endpoint.protocol;
     const open = endpoint.kind === "probe" || endpoint.kind === "health" || endpoint.kind === "admin";
     if (app.keyRing.enabled && !open) {
-      if (!app.keyRing.accepts(presentedKey(request.headers, url.searchParams))) {
+      const verdict = app.keyRing.check(presentedKey(request.headers, url.searchParams));
+      if (!verdict.accepted) {
         sendError(context, new LlmuxError("authentication", "invalid or missing API key"));
         request.resume();
         return;
       }
+      if (verdict.tenant !== undefined) context.tenant = verdict.tenant;
     }
     dispatch(app, context, endpoint).catch((error: unknown) => {
       if (context.clientGone.signal.aborted) return;
