@@ -52,10 +52,9 @@ export async function startGateway(
     onWarning: (warning) => logger.warn(warning, "health store"),
   });
   const providers = new ProviderRegistry(config, health, new DemoTransport());
-  // Load the tokenizer now: loading takes ~0.5 s of CPU, which must not stall the first request.
-  const counter = createTiktokenCounter();
-  counter.load();
-  const tokens = createTokenService(counter);
+  // The tokenizer loads on first use (exact counts near a threshold, local count_tokens): it
+  // costs ~80 MB and ~0.5 s once, which a gateway that never needs it should not pay.
+  const tokens = createTokenService(createTiktokenCounter());
   const app: App = {
     config,
     providers,
