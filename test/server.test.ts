@@ -124,6 +124,32 @@ describe("bad input gets a clear error in the client's protocol", () => {
   });
 });
 
+describe("client text in response headers", () => {
+  it("a model name with non-ASCII characters is served, and the headers stay valid", async () => {
+    const local = await startTestGateway({
+      providers: {
+        any: {
+          kind: "openai-chat",
+          baseUrl: `${mock.url}/v1`,
+          credentials: [{ id: "k", apiKey: "k" }],
+          models: ["*"],
+        },
+      },
+      routes: { default: ["any/*"] },
+    });
+    mock.enqueue({ steps: [{ type: "text", text: "ok" }] });
+    const response = await fetch(`${local.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "modèle-ü\u2028x", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-llmux-target")).toBe("any/mod?le-??x");
+    expect(((await response.json()) as { model: string }).model).toBe("modèle-ü\u2028x");
+    await local.stop(500);
+  });
+});
+
 describe("client disconnects", () => {
   let upstream: Server;
   let upstreamUrl: string;

@@ -12,6 +12,7 @@ import type { RequestContext } from "./context.js";
 import { attemptConverted, type ConvertedPlan } from "./converted.js";
 import { runWithFailover } from "./failover.js";
 import { attemptPassthrough } from "./passthrough.js";
+import { headerSafe } from "./respond.js";
 import { rememberSession, routeRequest } from "./route-request.js";
 
 /** The parsed client body; a JSON object or a clear 400. */
@@ -72,7 +73,7 @@ export async function handleGenerate(
   context.log.route = decision.route;
   context.log.routeReason = decision.reason;
   context.log.selection = decision.explanation;
-  context.response.setHeader("x-llmux-route", `${decision.route} (${decision.reason})`);
+  context.response.setHeader("x-llmux-route", headerSafe(`${decision.route} (${decision.reason})`));
   if (decision.targets.length === 0) {
     throw new LlmuxError(
       "unavailable",

@@ -77,3 +77,9 @@ export function writeChunk(context: RequestContext, chunk: string | Buffer): Pro
     response.on("close", done);
   });
 }
+
+/** Client-supplied text (model names) as a header value: printable ASCII only, bounded. */
+export function headerSafe(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, "?");
+  return printable.length > 200 ? `${printable.slice(0, 197)}...` : printable;
+}
