@@ -64,7 +64,7 @@ function runCheck(flags: CommonOptions): number {
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("llmux")
-    .description("An LLM gateway: any client, any model, one port.")
+    .description("An LLM gateway: every client, every model, one port.")
     .version(VERSION, "-v, --version")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

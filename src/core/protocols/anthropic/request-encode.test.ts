@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { canonicalRequest } from "../../model/__fixtures__/canonical-request.js";
 import type { JsonObject } from "../../model/json.js";
 import type { Message } from "../../model/parts.js";
 import type { CanonicalRequest } from "../../model/request.js";
 import { encodeAnthropicRequest } from "./request-encode.js";
 import { sanitizeAnthropicToolId } from "./tool-id.js";
 
-function request(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
-  return {
-    model: "client-model",
-    system: [],
-    messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
-    tools: [],
-    sampling: {},
-    stream: false,
-    metadata: {},
-    extensions: {},
-    ...overrides,
-  };
-}
+const request = canonicalRequest;
 
 function encode(overrides: Partial<CanonicalRequest> = {}) {
   return encodeAnthropicRequest(request(overrides), { model: "claude-sonnet-4-5" });

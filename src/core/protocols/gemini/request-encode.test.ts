@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { canonicalRequest } from "../../model/__fixtures__/canonical-request.js";
 import type { JsonObject } from "../../model/json.js";
 import type { Message } from "../../model/parts.js";
 import type { CanonicalRequest } from "../../model/request.js";
@@ -6,19 +7,7 @@ import { MID_CONVERSATION_SYSTEM_PREFIX, OPENING_USER_TEXT } from "./contents-en
 import { encodeGeminiRequest } from "./request-encode.js";
 import { PLACEHOLDER_SIGNATURE } from "./signatures.js";
 
-function request(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
-  return {
-    model: "client-model",
-    system: [],
-    messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
-    tools: [],
-    sampling: {},
-    stream: false,
-    metadata: {},
-    extensions: {},
-    ...overrides,
-  };
-}
+const request = canonicalRequest;
 
 function encode(overrides: Partial<CanonicalRequest>, model = "gemini-2.5-flash") {
   const encoded = encodeGeminiRequest(request(overrides), { model });

@@ -9,7 +9,7 @@ import type { Signature, ThinkingPart } from "../../model/parts.js";
  * verbatim. Those become signatures with origin "openai-chat" holding the item as JSON text.
  */
 
-/** The plain reasoning text of a message or a stream delta, when it has any. */
+/** The plain reasoning text of a message or a stream delta, when there is some. */
 export function readReasoningText(source: JsonObject): string | undefined {
   const content = source.reasoning_content;
   const reasoning = source.reasoning;

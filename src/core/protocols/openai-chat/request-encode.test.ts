@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { canonicalRequest } from "../../model/__fixtures__/canonical-request.js";
 import type { Message } from "../../model/parts.js";
 import type { CanonicalRequest } from "../../model/request.js";
 import { testContext } from "./__fixtures__/support.js";
 import { openAiChatAdapter } from "./index.js";
 import { sanitizeToolCallId } from "./tool-id.js";
 
-function request(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
-  return {
-    model: "client-model",
-    system: [],
-    messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
-    tools: [],
-    sampling: {},
-    stream: false,
-    metadata: {},
-    extensions: {},
-    ...overrides,
-  };
-}
+const request = canonicalRequest;
 
 function encode(canonical: CanonicalRequest, model = "gpt-4.1") {
   return openAiChatAdapter.encodeRequest(canonical, { model }, testContext());

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { canonicalRequest } from "../../model/__fixtures__/canonical-request.js";
 import type { JsonObject } from "../../model/json.js";
 import type { CanonicalRequest } from "../../model/request.js";
 import { testContext } from "./__fixtures__/fixtures.js";
 import { openAiResponsesAdapter } from "./index.js";
 
-function baseRequest(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
-  return {
-    model: "client-model",
-    system: [],
-    messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
-    tools: [],
-    sampling: {},
-    stream: false,
-    metadata: {},
-    extensions: {},
-    ...overrides,
-  };
-}
+const baseRequest = canonicalRequest;
 
 function encode(request: CanonicalRequest, model = "gpt-5.1") {
   return openAiResponsesAdapter.encodeRequest(request, { model }, testContext());
