@@ -34,14 +34,22 @@ export interface RouteInput {
   canonical: () => CanonicalRequest;
 }
 
+/** Per route: whether some target declares a context window or capabilities (computed once). */
+const routeDeclares = new WeakMap<Route, boolean>();
+
 function routeNeedsFeatures(app: App, route: Route): boolean {
-  return route.tiers.some((tier) =>
-    tier.targets.some((target) => {
-      const provider = app.config.providers.get(target.provider);
-      const declared = provider === undefined ? undefined : findDeclaredModel(provider, target.model);
-      return declared?.context !== undefined || declared?.capabilities !== undefined;
-    }),
-  );
+  let declares = routeDeclares.get(route);
+  if (declares === undefined) {
+    declares = route.tiers.some((tier) =>
+      tier.targets.some((target) => {
+        const provider = app.config.providers.get(target.provider);
+        const declared = provider === undefined ? undefined : findDeclaredModel(provider, target.model);
+        return declared?.context !== undefined || declared?.capabilities !== undefined;
+      }),
+    );
+    routeDeclares.set(route, declares);
+  }
+  return declares;
 }
 
 /** Every token count a decision compares with: counted exactly only near one of them. */
@@ -54,9 +62,18 @@ function tokenThresholds(app: App): number[] {
   return thresholds;
 }
 
+/** Per configuration: whether any rule or category route exists (computed once). */
+const classifying = new WeakMap<App["config"], boolean>();
+
 function classificationPossible(app: App): boolean {
-  const routes = app.config.routes;
-  return app.config.router.rules.length > 0 || CATEGORY_PRECEDENCE.some((category) => routes.has(category));
+  let possible = classifying.get(app.config);
+  if (possible === undefined) {
+    const routes = app.config.routes;
+    possible =
+      app.config.router.rules.length > 0 || CATEGORY_PRECEDENCE.some((category) => routes.has(category));
+    classifying.set(app.config, possible);
+  }
+  return possible;
 }
 
 /**
@@ -86,13 +103,13 @@ export function routeRequest(app: App, context: RequestContext, input: RouteInpu
   const headers = context.request.headers;
   let promptTokens = 0;
   let features: ReturnType<typeof featuresOf> | undefined;
-  const needFeatures = classificationPossible(app) || routeNeedsFeatures(app, baseRoute);
-  if (needFeatures) {
+  const classify = classificationPossible(app);
+  if (classify || routeNeedsFeatures(app, baseRoute)) {
     const request = input.canonical();
     promptTokens = app.tokens.forThreshold(request, tokenThresholds(app));
     features = featuresOf(request, promptTokens, headers, context.tenant);
   }
-  if (features !== undefined && classificationPossible(app)) {
+  if (features !== undefined && classify) {
     const classification = classifyRequest(
       features,
       app.config.routerSettings,

@@ -36,7 +36,7 @@ import type { LlmuxError } from "../../core/model/errors.js";
 import { isJsonObject, type JsonObject } from "../../core/model/json.js";
 import { assertNever } from "../../core/model/protocol.js";
 import { retryDelayFromDetails } from "../../core/protocols/gemini/errors.js";
-import type { HeaderBag } from "../../core/protocols/shared/upstream-error.js";
+import { type HeaderBag, retryAfterFromHeaders } from "../../core/protocols/shared/upstream-error.js";
 import { sanitizeLastError } from "../state/health.js";
 import { type CooldownInput, nextDailyResetMs } from "./cooldown.js";
 
@@ -383,13 +383,7 @@ function retryHint(failure: Failure, evidence: Evidence): number | undefined {
 
 /** `retry-after-ms`, then `Retry-After` as seconds or an HTTP date resolved against `now`. */
 export function parseRetryAfterMs(headers: HeaderBag | undefined, now: number): number | undefined {
-  const ms = headerValue(headers, "retry-after-ms");
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
-  const value = headerValue(headers, "retry-after");
-  if (value === undefined || value === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return retryAfterFromHeaders(headers, now);
 }
 
 /** Go-style durations as OpenAI sends them: `6m0s`, `1.5s`, `20ms`, `1h2m`. */

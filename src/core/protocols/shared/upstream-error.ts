@@ -4,18 +4,31 @@ import { isJsonObject, type JsonObject } from "../../model/json.js";
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
-function header(headers: HeaderBag, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function header(headers: HeaderBag | undefined, name: string): string | undefined {
+  if (headers === undefined) return undefined;
+  const exact = headers[name];
+  if (exact !== undefined) return (Array.isArray(exact) ? exact[0] : exact)?.trim();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return (Array.isArray(value) ? value[0] : value)?.trim();
+  }
+  return undefined;
 }
 
-/** `retry-after-ms`, then `Retry-After` in seconds. (An HTTP-date needs a clock: the host handles it.) */
-export function retryAfterFromHeaders(headers: HeaderBag): number | undefined {
+const NUMBER = /^\d+(\.\d+)?$/;
+
+/**
+ * The server's wait in ms: `retry-after-ms`, then `Retry-After` in seconds, or as an HTTP date
+ * when the caller gives the current time (the core reads no clock).
+ */
+export function retryAfterFromHeaders(headers: HeaderBag | undefined, now?: number): number | undefined {
   const ms = header(headers, "retry-after-ms");
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
-  const seconds = header(headers, "retry-after");
-  if (seconds !== undefined && /^\d+(\.\d+)?$/.test(seconds.trim())) return Math.ceil(Number(seconds) * 1000);
-  return undefined;
+  if (ms !== undefined && NUMBER.test(ms)) return Math.ceil(Number(ms));
+  const value = header(headers, "retry-after");
+  if (value === undefined || value === "") return undefined;
+  if (NUMBER.test(value)) return Math.ceil(Number(value) * 1000);
+  if (now === undefined) return undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The error code an HTTP status means when the body says nothing more specific. */
