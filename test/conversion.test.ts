@@ -159,3 +159,43 @@ describe.each(CLIENTS)("client %s", (client) => {
     });
   });
 });
+
+/** Requests shaped like what the coding agents send, through the gateway, as the upstream receives them. */
+describe("coding agents' requests through llmux", () => {
+  const agents = "../src/core/protocols/__fixtures__/agents/";
+  const body = async (name: string) =>
+    (await import(`${agents}${name}`, { with: { type: "json" } })).default as Record<string, unknown>;
+
+  it("Gemini CLI's routing schema reaches an OpenAI upstream as valid lower-case JSON Schema", async () => {
+    const response = await fetch(`${gateway.url}/v1beta/models/chat%2Fchat-model:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": "k" },
+      body: JSON.stringify(await body("gemini-cli-routing.json")),
+    });
+    expect(response.status).toBe(200);
+    const sent = mock.requests[0]!.body as Record<string, unknown>;
+    expect(sent.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: {
+        schema: {
+          type: "object",
+          properties: { complexity_reasoning: { type: "string" }, complexity_score: { type: "integer" } },
+        },
+      },
+    });
+    expect(JSON.stringify(sent)).not.toMatch(/"(OBJECT|STRING|INTEGER)"/);
+  });
+
+  it("Claude Code's billing header and context_management do not reach an OpenAI upstream", async () => {
+    const response = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "k", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ ...(await body("claude-code.json")), model: "chat/chat-model", stream: false }),
+    });
+    expect(response.status).toBe(200);
+    const sent = JSON.stringify(mock.requests[0]!.body);
+    expect(sent).not.toContain("x-anthropic-billing-header");
+    expect(sent).not.toContain("context_management");
+    expect(sent).toContain("ENVIRONMENT NOTE");
+  });
+});

@@ -1,8 +1,5 @@
 import type { ResolvedConfig } from "../host/config/resolved.js";
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "'\\''")}'`;
-}
+import { shellQuote as quote } from "./shell.js";
 
 /** One ready-to-paste curl per protocol, streaming, against the default route. */
 export function exampleCurls(url: string, config: ResolvedConfig): string[] {

@@ -3,6 +3,7 @@ import { ConfigError, type LoadOptions, loadConfig } from "../host/config/load.j
 import { startGateway } from "../host/control/kernel.js";
 import { VERSION } from "../host/control/version.js";
 import { describeConfig, startupBanner } from "./banner.js";
+import { addLaunchCommands } from "./launch.js";
 
 interface CommonOptions {
   config?: string;
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command("llmux")
     .description("An LLM gateway: every client, every model, one port.")
     .version(VERSION, "-v, --version")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
@@ -88,6 +90,10 @@ export async function main(argv: string[]): Promise<number> {
     .action((flags: CommonOptions) => {
       exitCode = runCheck(flags);
     });
+
+  addLaunchCommands(program, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });

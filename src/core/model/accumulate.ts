@@ -126,6 +126,23 @@ export function accumulate(event: StreamEvent, snapshot: AccumulatorSnapshot): A
 }
 
 /**
+ * The reducer for a stream whose whole response nobody needs (a streaming client, no stored
+ * state): only what the log and usage accounting read (start, usage, finish, error) is kept;
+ * text, reasoning and tool-call deltas pass by without being copied into the snapshot.
+ */
+export function accumulateSummary(event: StreamEvent, snapshot: AccumulatorSnapshot): AccumulatorSnapshot {
+  switch (event.type) {
+    case "response-start":
+    case "usage":
+    case "finish":
+    case "error":
+      return accumulate(event, snapshot);
+    default:
+      return snapshot;
+  }
+}
+
+/**
  * The inverse: a whole response as the event sequence a stream of it would carry.
  * A streaming client of a non-streaming upstream is served by it.
  */

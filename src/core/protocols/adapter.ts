@@ -34,6 +34,13 @@ export interface EncodedRequest {
 export interface ResponseEncodeOptions {
   /** The model name the client asked for; responses always report it. */
   model: string;
+  /**
+   * Names of the client's free-form (`custom`) tools (`customToolNames(request.tools)`). An
+   * upstream without free-form tools (Anthropic, Gemini) was offered them as functions taking
+   * `{"input": text}`; encoders of protocols that have custom calls (Responses, Chat) turn such
+   * calls back into custom calls with the text as input.
+   */
+  customTools?: readonly string[];
 }
 
 export interface StreamEncodeOptions extends ResponseEncodeOptions {

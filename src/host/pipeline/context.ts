@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Usage } from "../../core/model/usage.js";
+import type { ClientGone } from "./client-gone.js";
 
 /** One request on its way through llmux: what it is, and what the log line will say about it. */
 export interface RequestContext {
@@ -14,7 +15,7 @@ export interface RequestContext {
   /** Who the client is, from its inbound key (router rules can match on it). */
   tenant?: string;
   /** Aborted when the client goes away before the response is complete. */
-  readonly clientGone: AbortController;
+  readonly clientGone: ClientGone;
   log: RequestLog;
 }
 

@@ -1,11 +1,17 @@
 import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
-import { accumulate, createSnapshot, responseToEvents } from "../../core/model/accumulate.js";
+import {
+  accumulate,
+  accumulateSummary,
+  createSnapshot,
+  responseToEvents,
+} from "../../core/model/accumulate.js";
 import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
 import type { StreamEvent } from "../../core/model/events.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
-import type { ProtocolAdapter, StreamEncoder } from "../../core/protocols/adapter.js";
+import type { ProtocolAdapter, StreamEncodeOptions, StreamEncoder } from "../../core/protocols/adapter.js";
 import { SseDecoder } from "../../core/sse/decoder.js";
+import { customToolNames } from "../../core/tools/custom-tools.js";
 import type { App } from "../control/app.js";
 import type { UpstreamResponse } from "../providers/transport.js";
 import { upstreamHeaders, upstreamUrl } from "../providers/upstream-request.js";
@@ -79,7 +85,7 @@ export async function attemptConverted(
       url: upstreamUrl(provider.config, upstreamProtocol, "generate", target.upstreamModel, request.stream),
       headers: upstreamHeaders(provider.config, upstreamProtocol, attempt.secret, undefined),
       body: JSON.stringify(encoded.body),
-      signal: context.clientGone.signal,
+      signal: context.clientGone,
       timeouts: provider.config.timeouts,
     });
   } catch (error) {
@@ -139,16 +145,18 @@ export async function attemptConverted(
     snapshot.response.warnings.push(...encoded.warnings);
     logResponse(context, snapshot.response);
     plan.onComplete?.(snapshot.response);
-    sendJson(context, 200, client.encodeResponse(snapshot.response, { model: plan.clientModel }, app.core));
+    sendJson(
+      context,
+      200,
+      client.encodeResponse(snapshot.response, clientEncodeOptions(plan, request), app.core),
+    );
     return { kind: "done" };
   }
 
   let pending: Promise<void> | undefined;
   let finished = false;
   const encoder: StreamEncoder = client.createStreamEncoder(
-    request.includeUsage === true
-      ? { model: plan.clientModel, includeUsage: true }
-      : { model: plan.clientModel },
+    clientEncodeOptions(plan, request),
     app.core,
     (text) => {
       if (!context.response.headersSent) {
@@ -158,12 +166,14 @@ export async function attemptConverted(
       if (drained !== undefined) pending = drained;
     },
   );
+  // Only a stored (Responses) conversation needs the whole response; otherwise keep the summary.
+  const keep = plan.onComplete === undefined ? accumulateSummary : accumulate;
   const forward = (event: StreamEvent) => {
     // Before the first byte reaches the client an upstream error is still an HTTP-like
     // failure (the loop may go elsewhere); after it, the client gets an in-stream error event.
     if (event.type === "error" && !context.response.headersSent) throw LlmuxError.fromData(event.error);
     renameStart(event);
-    accumulate(event, snapshot);
+    keep(event, snapshot);
     if (event.type === "finish") finished = true;
     encoder.push(event);
   };
@@ -186,7 +196,7 @@ export async function attemptConverted(
         error: llmuxError,
       };
     }
-    if (context.clientGone.signal.aborted) return { kind: "done" };
+    if (context.clientGone.aborted) return { kind: "done" };
     accumulate({ type: "error", error: llmuxError.toData() }, snapshot);
     encoder.push({ type: "error", error: llmuxError.toData() });
   }
@@ -203,4 +213,13 @@ export async function attemptConverted(
 function logResponse(context: RequestContext, response: CanonicalResponse): void {
   context.log.usage = response.usage;
   context.log.finishReason = response.finishReason;
+}
+
+/** How the client's protocol encodes the answer: its model name, usage in streams, its free-form tools. */
+function clientEncodeOptions(plan: ConvertedPlan, request: CanonicalRequest): StreamEncodeOptions {
+  const options: StreamEncodeOptions = { model: plan.clientModel };
+  if (request.includeUsage === true) options.includeUsage = true;
+  const custom = customToolNames(request.tools);
+  if (custom.length > 0) options.customTools = custom;
+  return options;
 }

@@ -6,9 +6,9 @@ import { resolveAlias } from "../../core/routing/aliases.js";
 import { resolveModel } from "../../core/routing/resolve-model.js";
 import type { App } from "../control/app.js";
 import { buildCountTokensReply } from "../tokenizer/count-tokens-reply.js";
+import { ClientBody } from "./client-body.js";
 import type { RequestContext } from "./context.js";
 import { runWithFailover } from "./failover.js";
-import { parseClientBody } from "./generate.js";
 import { attemptPassthrough } from "./passthrough.js";
 import { sendJson } from "./respond.js";
 
@@ -23,8 +23,9 @@ export async function handleCountTokens(
   raw: Buffer,
   info: InboundRequestInfo,
 ): Promise<void> {
-  const body = parseClientBody(raw);
-  const clientModel = info.model ?? (typeof body.model === "string" ? body.model : undefined);
+  const body = new ClientBody(raw);
+  const bodyModel = body.field("model");
+  const clientModel = info.model ?? (typeof bodyModel === "string" ? bodyModel : undefined);
   if (clientModel === undefined || clientModel === "") {
     throw new LlmuxError("invalid_request", "model: required", { param: "model" });
   }
@@ -38,8 +39,9 @@ export async function handleCountTokens(
   );
   if (targets.length === 0) {
     // Gemini countTokens may wrap the request: `{ generateContentRequest: { contents, ... } }`.
-    const wrapped = context.protocol === "gemini" ? body.generateContentRequest : undefined;
-    const request = adapter.decodeRequest(isJsonObject(wrapped) ? wrapped : body, info, app.core).request;
+    const object = body.parsed;
+    const wrapped = context.protocol === "gemini" ? object.generateContentRequest : undefined;
+    const request = adapter.decodeRequest(isJsonObject(wrapped) ? wrapped : object, info, app.core).request;
     context.log.mode = "local";
     const reply =
       context.protocol === "gemini"
@@ -49,7 +51,7 @@ export async function handleCountTokens(
     return;
   }
   context.log.mode = "passthrough";
-  const plan = { adapter, operation: "count-tokens" as const, raw, parsed: body, clientModel, stream: false };
+  const plan = { adapter, operation: "count-tokens" as const, body, clientModel, stream: false };
   await runWithFailover(app, context, resolution.route, targets, {}, (attempt) =>
     attemptPassthrough(app, context, plan, attempt),
   );

@@ -82,16 +82,14 @@ async function pick(
     const picked = pickOnce(app, targets, state, Date.now(), preferred);
     if (picked.kind === "attempt" || picked.fullRetryAfterMs === undefined) return picked;
     const remaining = queueDeadline - Date.now();
-    if (remaining <= 0 || context.clientGone.signal.aborted) return picked;
+    if (remaining <= 0 || context.clientGone.aborted) return picked;
     const pools = new Set<ProviderRuntime>();
     for (const target of targets) {
       const provider = app.providers.get(target.provider);
       if (provider !== undefined) pools.add(provider);
     }
     const wait = Math.min(remaining, picked.fullRetryAfterMs);
-    await Promise.race(
-      [...pools].map((provider) => provider.pool.waitForPermit(wait, context.clientGone.signal)),
-    );
+    await Promise.race([...pools].map((provider) => provider.pool.waitForPermit(wait, context.clientGone)));
   }
 }
 
@@ -235,8 +233,13 @@ export async function runWithFailover(
   let last: AttemptFailure | undefined;
   let retries = 0;
   for (let number = 1; number <= maxAttempts && Date.now() < deadline; number++) {
-    if (context.clientGone.signal.aborted) return;
-    const picked = await pick(app, context, targets, state, deadline, options.preferredCredential);
+    if (context.clientGone.aborted) return;
+    // Most picks succeed at once: only a wait for a permit goes through the async loop.
+    const first = pickOnce(app, targets, state, Date.now(), options.preferredCredential);
+    const picked =
+      first.kind === "attempt" || first.fullRetryAfterMs === undefined
+        ? first
+        : await pick(app, context, targets, state, deadline, options.preferredCredential);
     if (picked.kind === "none") {
       if (picked.onlyTried && state.excludedCredentials.size > 0 && number < maxAttempts) {
         state.excludedCredentials.clear();
@@ -260,7 +263,8 @@ export async function runWithFailover(
     let result: AttemptResult | undefined;
     try {
       try {
-        attempt.secret = await attempt.credential.secret();
+        const secret = attempt.credential.secret();
+        attempt.secret = typeof secret === "object" ? await secret : secret;
       } catch (error) {
         // A token refresh that failed is this credential's problem: another may serve.
         const llmuxError = toLlmuxError(error);
@@ -282,7 +286,7 @@ export async function runWithFailover(
       return;
     }
     // The client went away: whatever the attempt saw (an aborted upstream call) is no failure of the upstream's.
-    if (context.clientGone.signal.aborted) return;
+    if (context.clientGone.aborted) return;
     const now = Date.now();
     const action = classifyFailure({
       ...result.failure,

@@ -1,6 +1,4 @@
-import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import { LlmuxError } from "../../core/model/errors.js";
-import { isJsonObject, type JsonObject } from "../../core/model/json.js";
 import type { Message } from "../../core/model/parts.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
@@ -8,6 +6,7 @@ import type { InboundRequestInfo } from "../../core/protocols/adapter.js";
 import { ADAPTERS } from "../../core/protocols/registry.js";
 import type { App } from "../control/app.js";
 import type { Attempt } from "./attempt.js";
+import { ClientBody } from "./client-body.js";
 import type { RequestContext } from "./context.js";
 import { attemptConverted, type ConvertedPlan } from "./converted.js";
 import { runWithFailover } from "./failover.js";
@@ -15,16 +14,9 @@ import { attemptPassthrough } from "./passthrough.js";
 import { headerSafe } from "./respond.js";
 import { rememberSession, routeRequest } from "./route-request.js";
 
-/** The parsed client body; a JSON object or a clear 400. */
-export function parseClientBody(raw: Buffer): JsonObject {
-  const parsed = parseJsonOrThrow(raw.toString("utf8"), "client");
-  if (!isJsonObject(parsed)) throw new LlmuxError("invalid_request", "request body must be a JSON object");
-  return parsed;
-}
-
-function clientModelOf(body: JsonObject, info: InboundRequestInfo): string {
+function clientModelOf(body: ClientBody, info: InboundRequestInfo): string {
   if (info.model !== undefined) return info.model;
-  const model = body.model;
+  const model = body.field("model");
   if (typeof model !== "string" || model === "") {
     throw new LlmuxError(
       "invalid_request",
@@ -44,9 +36,10 @@ export async function handleGenerate(
   raw: Buffer,
   info: InboundRequestInfo,
 ): Promise<void> {
-  const body = parseClientBody(raw);
+  // Validated and its model and stream read by a scan; parsed only when decoding needs it.
+  const body = new ClientBody(raw);
   const clientModel = clientModelOf(body, info);
-  const stream = info.stream ?? body.stream === true;
+  const stream = info.stream ?? body.field("stream") === true;
   context.log.model = clientModel;
   context.log.stream = stream;
 
@@ -54,7 +47,7 @@ export async function handleGenerate(
   // Decoded once, on first need: passthrough traffic that needs no classification never pays for it.
   let decoded: CanonicalRequest | undefined;
   const canonical = () => {
-    decoded ??= client.decodeRequest(body, info, app.core).request;
+    decoded ??= client.decodeRequest(body.parsed, info, app.core).request;
     return decoded;
   };
   let converted: { request: CanonicalRequest; responseId: string | undefined } | undefined;
@@ -69,7 +62,10 @@ export async function handleGenerate(
     return converted;
   };
 
-  const decision = routeRequest(app, context, { clientModel, body, canonical });
+  // `x-llmux-model` names the route whatever model the client's body carries (agent launchers use it).
+  const routeHeader = context.request.headers["x-llmux-model"];
+  const routeModel = typeof routeHeader === "string" && routeHeader !== "" ? routeHeader : clientModel;
+  const decision = routeRequest(app, context, { clientModel: routeModel, body, canonical });
   context.log.route = decision.route;
   context.log.routeReason = decision.reason;
   context.log.selection = decision.explanation;
@@ -93,7 +89,7 @@ export async function handleGenerate(
       return attemptPassthrough(
         app,
         context,
-        { adapter: client, operation: "generate", raw, parsed: body, clientModel, stream },
+        { adapter: client, operation: "generate", body, clientModel, stream },
         attempt,
       );
     }

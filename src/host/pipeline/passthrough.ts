@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { safeParseJson } from "../../core/json/safe-parse.js";
 import { LlmuxError, toLlmuxError } from "../../core/model/errors.js";
-import type { JsonObject } from "../../core/model/json.js";
 import { isJsonObject } from "../../core/model/json.js";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Usage } from "../../core/model/usage.js";
@@ -13,6 +12,7 @@ import type { App } from "../control/app.js";
 import type { UpstreamResponse } from "../providers/transport.js";
 import { type UpstreamOperation, upstreamHeaders, upstreamUrl } from "../providers/upstream-request.js";
 import { type Attempt, type AttemptResult, httpFailure, transportFailure } from "./attempt.js";
+import type { ClientBody } from "./client-body.js";
 import type { RequestContext } from "./context.js";
 import { sendBody, sendError, startStream, writeChunk } from "./respond.js";
 
@@ -20,8 +20,7 @@ export interface PassthroughPlan {
   adapter: ProtocolAdapter;
   operation: UpstreamOperation;
   /** The client's body, as received. */
-  raw: Buffer;
-  parsed: JsonObject;
+  body: ClientBody;
   clientModel: string;
   stream: boolean;
 }
@@ -41,10 +40,10 @@ function passedHeaders(headers: IncomingHttpHeaders, requestId: string): Record<
   return result;
 }
 
-/** The client body with the target's wire model name, re-serialized only when the name differs. */
+/** The client body with the target's wire model name, rewritten only when the name differs. */
 function upstreamBody(plan: PassthroughPlan, protocol: Protocol, upstreamModel: string): Buffer | string {
-  if (protocol === "gemini" || plan.parsed.model === upstreamModel) return plan.raw;
-  return JSON.stringify({ ...plan.parsed, model: upstreamModel });
+  if (protocol === "gemini" || plan.body.field("model") === upstreamModel) return plan.body.raw;
+  return plan.body.withModel(upstreamModel);
 }
 
 export async function readAll(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
@@ -103,7 +102,7 @@ export async function attemptPassthrough(
       url: upstreamUrl(provider.config, protocol, plan.operation, target.upstreamModel, plan.stream),
       headers: upstreamHeaders(provider.config, protocol, attempt.secret, context.request.headers),
       body: upstreamBody(plan, protocol, target.upstreamModel),
-      signal: context.clientGone.signal,
+      signal: context.clientGone,
       timeouts: provider.config.timeouts,
     });
   } catch (error) {
@@ -207,7 +206,7 @@ export async function attemptPassthrough(
     } else if (rest !== undefined) {
       await writeChunk(context, rest);
     }
-    if (!tap.complete && !context.clientGone.signal.aborted) {
+    if (!tap.complete && !context.clientGone.aborted) {
       // The upstream stopped before its finish: say so in the stream, never a clean-looking end.
       sendError(
         context,
@@ -220,7 +219,7 @@ export async function attemptPassthrough(
     recordTap(context, tap.result);
     const llmuxError = toLlmuxError(error);
     if (!started) return failed(llmuxError);
-    if (!context.clientGone.signal.aborted) sendError(context, llmuxError);
+    if (!context.clientGone.aborted) sendError(context, llmuxError);
   }
   return { kind: "done" };
 }

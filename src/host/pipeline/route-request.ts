@@ -11,6 +11,7 @@ import { orderTargets } from "../../core/routing/select.js";
 import { sessionIdOf } from "../../core/routing/session.js";
 import type { App } from "../control/app.js";
 import { buildQuotaView } from "../providers/quota-view.js";
+import type { ClientBody } from "./client-body.js";
 import type { RequestContext } from "./context.js";
 
 /** Where a request goes, and why. */
@@ -29,9 +30,19 @@ export interface RoutingDecision {
 
 export interface RouteInput {
   clientModel: string;
-  body: JsonObject;
+  body: ClientBody;
   /** The decoded request, computed on first use (passthrough traffic may never need it). */
   canonical: () => CanonicalRequest;
+}
+
+/** The body fields a session id may come from (the body is not parsed for them). */
+function sessionFields(body: ClientBody): JsonObject {
+  const fields: JsonObject = {};
+  const metadata = body.field("metadata");
+  if (metadata !== undefined) fields.metadata = metadata;
+  const cacheKey = body.field("prompt_cache_key");
+  if (cacheKey !== undefined) fields.prompt_cache_key = cacheKey;
+  return fields;
 }
 
 /** Per route: whether some target declares a context window or capabilities (computed once). */
@@ -50,6 +61,18 @@ function routeNeedsFeatures(app: App, route: Route): boolean {
     routeDeclares.set(route, declares);
   }
   return declares;
+}
+
+/** Per configuration: the token thresholds and route names classification uses (computed once). */
+const classifierInputs = new WeakMap<App["config"], { thresholds: number[]; routeNames: Set<string> }>();
+
+function classifierInputsOf(app: App): { thresholds: number[]; routeNames: Set<string> } {
+  let inputs = classifierInputs.get(app.config);
+  if (inputs === undefined) {
+    inputs = { thresholds: tokenThresholds(app), routeNames: new Set(app.config.routes.keys()) };
+    classifierInputs.set(app.config, inputs);
+  }
+  return inputs;
 }
 
 /** Every token count a decision compares with: counted exactly only near one of them. */
@@ -106,14 +129,14 @@ export function routeRequest(app: App, context: RequestContext, input: RouteInpu
   const classify = classificationPossible(app);
   if (classify || routeNeedsFeatures(app, baseRoute)) {
     const request = input.canonical();
-    promptTokens = app.tokens.forThreshold(request, tokenThresholds(app));
+    promptTokens = app.tokens.forThreshold(request, classifierInputsOf(app).thresholds);
     features = featuresOf(request, promptTokens, headers, context.tenant);
   }
   if (features !== undefined && classify) {
     const classification = classifyRequest(
       features,
       app.config.routerSettings,
-      new Set(app.config.routes.keys()),
+      classifierInputsOf(app).routeNames,
     );
     if (classification.route !== undefined) {
       routeName = classification.route;
@@ -125,7 +148,7 @@ export function routeRequest(app: App, context: RequestContext, input: RouteInpu
   const decision: RoutingDecision = { route: route.name, reason, targets: [], explanation: "" };
   let sticky: { provider: string; model: string } | undefined;
   if (app.config.router.sticky.enabled) {
-    const sessionId = sessionIdOf(protocol, input.body, headers);
+    const sessionId = sessionIdOf(protocol, sessionFields(input.body), headers);
     if (sessionId !== undefined) {
       decision.sessionId = sessionId;
       const binding = app.sticky.get(`${route.name}\u0000${sessionId}`, Date.now());

@@ -1,3 +1,5 @@
+import type { AbortLike } from "../pipeline/client-gone.js";
+
 /**
  * Per-provider credential pool: concurrency permits (leases) and requests-per-minute windows.
  * A request holds a lease from selection until its response has ended, failed or been
@@ -159,7 +161,7 @@ export class CredentialPool {
   }
 
   /** Resolves when a permit may have freed (a release, or an rpm window moving on), or after `maxWaitMs`. */
-  waitForPermit(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
+  waitForPermit(maxWaitMs: number, signal?: AbortLike): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
       const finish = () => {
@@ -171,7 +173,7 @@ export class CredentialPool {
         resolve();
       };
       const timeout = setTimeout(finish, Math.max(0, maxWaitMs));
-      signal?.addEventListener("abort", finish, { once: true });
+      signal?.addEventListener("abort", finish);
       this.waiters.push(finish);
       this.scheduleWindowWake(Date.now());
     });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { safeParseJson } from "../../core/json/safe-parse.js";
 import { demoChunkDelayMs, demoPromptTokens, renderDemoResponse } from "../../mock/demo.js";
+import { toAbortSignal } from "../pipeline/client-gone.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
 
 const COUNT_TOKENS = /(\/count_tokens|:countTokens)$/;
@@ -55,7 +56,7 @@ export class DemoTransport implements Transport {
       return {
         status: rendered.status,
         headers,
-        body: paced(rendered.frames, this.delayMs, request.signal),
+        body: paced(rendered.frames, this.delayMs, toAbortSignal(request.signal)),
         discard() {},
       };
     }

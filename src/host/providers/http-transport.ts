@@ -1,6 +1,8 @@
-import { Agent, type Dispatcher, ProxyAgent, errors as undiciErrors } from "undici";
+import type { IncomingHttpHeaders } from "node:http";
+import { Agent, type Dispatcher, ProxyAgent, errors as undiciErrors, util as undiciUtil } from "undici";
 import { LlmuxError } from "../../core/model/errors.js";
 import type { Timeouts } from "../config/resolved.js";
+import type { AbortLike } from "../pipeline/client-gone.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
 
 /** Network failures as LlmuxErrors: timeouts by phase, everything else an upstream error. */
@@ -41,35 +43,10 @@ export class HttpTransport implements Transport {
     this.agent = proxy === undefined ? new Agent(options) : new ProxyAgent({ ...options, uri: proxy });
   }
 
-  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const url = new URL(request.url);
-    const signal =
-      request.timeouts.totalMs > 0
-        ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeouts.totalMs)])
-        : request.signal;
-    try {
-      const response = await this.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: "POST",
-        headers: request.headers,
-        body: request.body,
-        signal,
-        headersTimeout: request.timeouts.firstByteMs,
-        bodyTimeout: request.timeouts.idleMs,
-      });
-      const body = response.body;
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: mapBodyErrors(body as AsyncIterable<Buffer>, request.url),
-        discard: () => {
-          body.destroy();
-        },
-      };
-    } catch (error) {
-      throw transportError(error, request.url);
-    }
+  send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      new UpstreamCall(request, resolve, reject).start(this.agent);
+    });
   }
 
   async close(): Promise<void> {
@@ -77,10 +54,231 @@ export class HttpTransport implements Transport {
   }
 }
 
-async function* mapBodyErrors(body: AsyncIterable<Buffer>, url: string): AsyncIterable<Buffer> {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (error) {
-    throw transportError(error, url);
+/** Upstream URLs split into undici's origin and path, once per distinct URL (there are few). */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+const MAX_SPLIT_URLS = 1024;
+
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (split === undefined) {
+    const parsed = new URL(url);
+    split = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
+}
+
+/** Body bytes held for a consumer that has not asked for them yet, before the upstream is paused. */
+const HIGH_WATER_BYTES = 64 * 1024;
+
+type Waiter = { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: unknown) => void };
+
+/**
+ * One upstream call, driven by undici's dispatch handler callbacks, and its response body as an
+ * async iterable: chunks go straight from undici to the consumer (no Readable stream, no
+ * generator wrapper), errors arrive already mapped to LlmuxErrors, and the client going away or
+ * the total timeout aborts the call without a combined AbortSignal per request. Backpressure:
+ * past HIGH_WATER_BYTES unread, undici stops reading the socket until the consumer catches up.
+ */
+class UpstreamCall implements AsyncIterableIterator<Buffer> {
+  private readonly request: UpstreamRequest;
+  private readonly url: string;
+  private readonly signal: AbortLike;
+  private resolveResponse: ((response: UpstreamResponse) => void) | undefined;
+  private rejectResponse: ((error: unknown) => void) | undefined;
+  private abortUpstream: ((error: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
+  /** Why the call was cancelled before undici connected it. */
+  private reason: Error | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private paused = false;
+  private waiter: Waiter | undefined;
+  /** The body ended (complete, failed or discarded): nothing more will arrive. */
+  private ended = false;
+  private failure: LlmuxError | undefined;
+  private readonly onClientGone = (): void => {
+    this.cancel(transportError(this.signal.reason, this.url));
+  };
+
+  constructor(
+    request: UpstreamRequest,
+    resolve: (response: UpstreamResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.url = request.url;
+    this.signal = request.signal;
+    this.resolveResponse = resolve;
+    this.rejectResponse = reject;
+    this.request = request;
+  }
+
+  start(agent: Dispatcher): void {
+    const request = this.request;
+    if (this.signal.aborted) {
+      this.fail(transportError(this.signal.reason, this.url));
+      return;
+    }
+    this.signal.addEventListener("abort", this.onClientGone);
+    const totalMs = request.timeouts.totalMs;
+    if (totalMs > 0) {
+      this.timer = setTimeout(() => {
+        this.cancel(
+          new LlmuxError("timeout", `upstream ${new URL(this.url).host} exceeded the total timeout`),
+        );
+      }, totalMs);
+    }
+    let split: { origin: string; path: string };
+    try {
+      split = splitUrl(this.url);
+    } catch (error) {
+      this.fail(transportError(error, this.url));
+      return;
+    }
+    agent.dispatch(
+      {
+        origin: split.origin,
+        path: split.path,
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: request.timeouts.firstByteMs,
+        bodyTimeout: request.timeouts.idleMs,
+      },
+      this,
+    );
+  }
+
+  // undici's dispatch handler (the callbacks its own `request()` uses).
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.reason !== undefined) abort(this.reason);
+    else this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    this.resumeUpstream = resume;
+    const resolve = this.resolveResponse;
+    this.resolveResponse = undefined;
+    this.rejectResponse = undefined;
+    resolve?.({
+      status: statusCode,
+      headers: undiciUtil.parseHeaders(rawHeaders) as IncomingHttpHeaders,
+      body: this,
+      discard: () => this.discard(),
+    });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.ended) return true;
+    const waiter = this.waiter;
+    if (waiter !== undefined) {
+      this.waiter = undefined;
+      waiter.resolve({ value: chunk, done: false });
+      return true;
+    }
+    this.queue.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.queuedBytes < HIGH_WATER_BYTES) return true;
+    this.paused = true;
+    return false;
+  }
+
+  onComplete(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.release();
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.resolve({ value: undefined, done: true });
+  }
+
+  onError(error: Error): void {
+    this.fail(transportError(error, this.url));
+  }
+
+  // The body, for the consumer.
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Buffer>> {
+    const chunk = this.queue.shift();
+    if (chunk !== undefined) {
+      this.queuedBytes -= chunk.length;
+      if (this.paused && this.queue.length === 0) this.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    if (this.paused) this.resume();
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** The consumer stopped early (break, or a throw in its loop): the rest is not wanted. */
+  return(): Promise<IteratorResult<Buffer>> {
+    this.discard();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  private resume(): void {
+    this.paused = false;
+    this.resumeUpstream?.();
+  }
+
+  /** Drop the rest of the body and free the connection. */
+  private discard(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.release();
+    this.abortUpstream?.(new undiciErrors.RequestAbortedError());
+  }
+
+  /** Client gone or total timeout: abort the call; its consumer sees `error`. */
+  private cancel(error: LlmuxError): void {
+    if (this.abortUpstream === undefined) {
+      // Not connected yet: undici aborts it on connect; the caller hears now.
+      this.reason = error;
+      this.fail(error);
+      return;
+    }
+    this.abortUpstream(error);
+  }
+
+  private fail(error: LlmuxError): void {
+    const reject = this.rejectResponse;
+    if (reject !== undefined) {
+      this.resolveResponse = undefined;
+      this.rejectResponse = undefined;
+      this.ended = true;
+      this.release();
+      reject(error);
+      return;
+    }
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    this.release();
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(error);
+  }
+
+  /** The call is over for us: stop the timer and the client-gone listener. */
+  private release(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.signal.removeEventListener("abort", this.onClientGone);
   }
 }

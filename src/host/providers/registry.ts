@@ -27,8 +27,11 @@ export class CredentialRuntime {
     return this.tokenFile !== undefined;
   }
 
-  /** The secret to send now (refreshed ahead of expiry for token files). */
-  async secret(): Promise<string | undefined> {
+  /**
+   * The secret to send now (refreshed ahead of expiry for token files). A plain key is returned
+   * as it is, not wrapped in a promise: the request path awaits only what may take time.
+   */
+  secret(): string | undefined | Promise<string | undefined> {
     if (this.tokenFile !== undefined) return this.tokenFile.accessToken();
     return this.config.apiKey;
   }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Timeouts } from "../config/resolved.js";
+import type { AbortLike } from "../pipeline/client-gone.js";
 
 export interface UpstreamRequest {
   /** The wire protocol of `body`. */
@@ -10,7 +11,8 @@ export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
   body: string | Buffer;
-  signal: AbortSignal;
+  /** Aborted when the client goes away: the call is abandoned. */
+  signal: AbortLike;
   timeouts: Timeouts;
 }
 

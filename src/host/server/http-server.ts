@@ -3,11 +3,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LlmuxError } from "../../core/model/errors.js";
 import { handleAdmin } from "../control/admin.js";
 import type { App } from "../control/app.js";
+import { ClientGone } from "../pipeline/client-gone.js";
 import type { RequestContext } from "../pipeline/context.js";
 import { handleCountTokens } from "../pipeline/count-tokens.js";
 import { handleGenerate } from "../pipeline/generate.js";
 import { handleModels } from "../pipeline/models.js";
 import { sendError, sendJson } from "../pipeline/respond.js";
+import { logLine } from "../telemetry/logger.js";
 import { presentedKey } from "./auth.js";
 import { type Endpoint, guessProtocol, matchEndpoint } from "./endpoints.js";
 import { checkContentType, readBody } from "./read-body.js";
@@ -86,10 +88,9 @@ function logRequest(app: App, context: RequestContext): void {
     ...log,
     ttfbMs: log.ttfbMs === undefined ? undefined : Math.round(log.ttfbMs * 100) / 100,
     latencyMs,
-    clientAborted: context.clientGone.signal.aborted || undefined,
+    clientAborted: context.clientGone.aborted || undefined,
   };
-  if ((log.status ?? 0) >= 500 || log.error !== undefined) app.logger.warn(line, "request");
-  else app.logger.info(line, "request");
+  logLine(app.logger, (log.status ?? 0) >= 500 || log.error !== undefined ? "warn" : "info", line, "request");
 }
 
 /** The node:http request listener: endpoint table, client auth, then the pipeline. */
@@ -104,7 +105,7 @@ export function createRequestListener(app: App, inFlight: InFlight) {
       response,
       url,
       protocol: guessProtocol(url.pathname, request.headers),
-      clientGone: new AbortController(),
+      clientGone: new ClientGone(),
       log: {},
     };
     response.setHeader("x-request-id", context.id);
@@ -141,7 +142,7 @@ export function createRequestListener(app: App, inFlight: InFlight) {
       if (verdict.tenant !== undefined) context.tenant = verdict.tenant;
     }
     dispatch(app, context, endpoint).catch((error: unknown) => {
-      if (context.clientGone.signal.aborted) return;
+      if (context.clientGone.aborted) return;
       // The rest of an oversized body is not read: close the connection after answering.
       if (error instanceof LlmuxError && (error.code === "request_too_large" || error.status === 408)) {
         response.shouldKeepAlive = false;

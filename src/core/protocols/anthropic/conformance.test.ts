@@ -163,7 +163,7 @@ const richRequest = {
   ],
   tool_choice: { type: "auto", disable_parallel_tool_use: true },
   thinking: { type: "enabled", budget_tokens: 4000 },
-  output_config: { format: { type: "json_schema", schema: { type: "object" } } },
+  output_config: { format: { type: "json_schema", schema: { type: "object", additionalProperties: false } } },
   metadata: { user_id: "user_x_account__session_abc-123" },
   stop_sequences: ["STOP"],
   stream: true,

@@ -13,6 +13,7 @@ import type {
   ToolResultPart,
 } from "../../model/parts.js";
 import { assertNever } from "../../model/protocol.js";
+import { uncarrySignature } from "../../model/reasoning-carry.js";
 import {
   type AnthropicCacheControlWire,
   type AnthropicMessageWire,
@@ -232,7 +233,7 @@ export function decodeMessage(
         const block = parseAt(thinkingBlockSchema, raw, blockPath);
         const part: Part = { type: "thinking", text: block.thinking };
         if (typeof block.signature === "string" && block.signature !== "") {
-          part.signature = { origin: "anthropic", value: block.signature };
+          part.signature = uncarrySignature(block.signature, "anthropic");
         }
         builder.push(role, part);
         break;

@@ -373,7 +373,7 @@ describe("anthropic request encoding: parameters", () => {
     expect(codes(orphan.warnings)).toEqual(["tool_choice_dropped"]);
   });
 
-  it("keeps Anthropic server tools, drops foreign server tools and free-form tools with warnings", () => {
+  it("keeps Anthropic server tools, drops foreign server tools; offers free-form tools as functions", () => {
     const { body, warnings } = encode({
       tools: [
         {
@@ -391,13 +391,23 @@ describe("anthropic request encoding: parameters", () => {
     expect(body.tools).toEqual([
       { max_uses: 2, type: "web_search_20250305", name: "web_search" },
       {
+        name: "apply_patch",
+        description: "Free-form tool: pass the whole input as plain text in the `input` string (not JSON).",
+        input_schema: {
+          type: "object",
+          properties: { input: { type: "string", description: "The tool's free-form input." } },
+          required: ["input"],
+          additionalProperties: false,
+        },
+      },
+      {
         name: "weather",
         input_schema: { type: "object", properties: {} },
         strict: true,
         defer_loading: true,
       },
     ]);
-    expect(codes(warnings)).toEqual(["tool_dropped", "tool_dropped"]);
+    expect(codes(warnings)).toEqual(["tool_dropped", "custom_tool_as_function"]);
   });
 
   it("sends a JSON schema as output_config.format, metadata, stop sequences and the stream flag", () => {
@@ -407,7 +417,9 @@ describe("anthropic request encoding: parameters", () => {
       sampling: { stop: ["END", " "], temperature: 1.5, seed: 7 },
       stream: true,
     });
-    expect(body.output_config).toEqual({ format: { type: "json_schema", schema: { type: "object" } } });
+    expect(body.output_config).toEqual({
+      format: { type: "json_schema", schema: { type: "object", additionalProperties: false } },
+    });
     expect(body.metadata).toEqual({ user_id: "u-1" });
     expect(body.stop_sequences).toEqual(["END"]);
     expect(body.temperature).toBe(1);

@@ -2,6 +2,8 @@ import type { JsonObject } from "../../model/json.js";
 import { assertNever } from "../../model/protocol.js";
 import { budgetForEffort } from "../../model/reasoning.js";
 import type { CanonicalRequest, ReasoningEffort, ToolChoice, ToolDefinition } from "../../model/request.js";
+import { customToolAsFunction } from "../../tools/custom-tools.js";
+import { sanitizeSchemaForAnthropicOutput } from "../../tools/json-schema.js";
 import type { EncodedRequest, UpstreamTarget } from "../adapter.js";
 import { encodeCacheControl } from "./media.js";
 import { encodeTurns, type Turn, turnsToWire } from "./message-encode.js";
@@ -39,9 +41,19 @@ function encodeTool(tool: ToolDefinition, warnings: WarningSink): JsonObject | u
       if (tool.deferLoading === true) wire.defer_loading = true;
       return wire;
     }
-    case "custom":
-      warnings.add("tool_dropped", `free-form tool ${tool.name} has no Anthropic equivalent; dropped`);
-      return undefined;
+    case "custom": {
+      // Anthropic has no free-form tools: a function taking `{"input": text}` (core/tools).
+      const asFunction = customToolAsFunction(tool);
+      warnings.add(
+        "custom_tool_as_function",
+        `free-form tool ${tool.name} was offered to Anthropic as a function with one string field "input"; its grammar is only described`,
+      );
+      return {
+        name: asFunction.name,
+        input_schema: asFunction.parameters,
+        description: asFunction.description,
+      };
+    }
     case "server":
       if (tool.protocol === "anthropic") return { ...tool.config, type: tool.type, name: tool.name };
       warnings.add(
@@ -271,7 +283,14 @@ export function encodeAnthropicRequest(request: CanonicalRequest, target: Upstre
   if (thinkingOn && plan.effort !== undefined) outputConfig.effort = plan.effort;
   const output = request.output;
   if (output?.type === "json-schema") {
-    outputConfig.format = { type: "json_schema", schema: output.schema };
+    const sanitized = sanitizeSchemaForAnthropicOutput(output.schema);
+    if (sanitized.changes.length > 0) {
+      warnings.add(
+        "output_schema_sanitized",
+        `structured output schema adapted to Anthropic (moved into descriptions or closed): ${sanitized.changes.join(", ")}`,
+      );
+    }
+    outputConfig.format = { type: "json_schema", schema: sanitized.schema };
   } else if (output?.type === "json-object") {
     warnings.add("output_format_dropped", "JSON mode without a schema has no Anthropic equivalent; dropped");
   }

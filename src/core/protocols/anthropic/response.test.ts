@@ -178,7 +178,7 @@ describe("anthropic response encoding", () => {
       role: "assistant",
       model: "claude-alias",
       content: [
-        { type: "thinking", thinking: "hmm", signature: "" },
+        { type: "thinking", thinking: "hmm", signature: "llmux1:openai-responses:enc" },
         { type: "text", text: "Calling." },
         { type: "tool_use", id: "call_1", name: "f", input: { a: 1 } },
       ],

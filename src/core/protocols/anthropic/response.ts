@@ -3,6 +3,7 @@ import { LlmuxError } from "../../model/errors.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { OutputPart, ThinkingPart } from "../../model/parts.js";
 import { assertNever, type CoreContext } from "../../model/protocol.js";
+import { carrySignature } from "../../model/reasoning-carry.js";
 import type { CanonicalResponse } from "../../model/response.js";
 import { emptyUsage } from "../../model/usage.js";
 import type { ResponseEncodeOptions } from "../adapter.js";
@@ -99,11 +100,11 @@ function encodeBlock(part: OutputPart): JsonObject {
       if (part.redactedData !== undefined && (part.signature?.origin ?? "anthropic") === "anthropic") {
         return { type: "redacted_thinking", data: part.redactedData };
       }
-      // A foreign signature means nothing to an Anthropic client: it gets an empty one.
+      // A foreign signature rides in an envelope the client replays (core/model/reasoning-carry.ts).
       return {
         type: "thinking",
         thinking: part.text,
-        signature: part.signature?.origin === "anthropic" ? part.signature.value : "",
+        signature: part.signature === undefined ? "" : carrySignature(part.signature, "anthropic"),
       };
     case "tool-call":
       return { type: "tool_use", id: part.id, name: part.name, input: toolInput(part.arguments, part.kind) };
@@ -112,9 +113,9 @@ function encodeBlock(part: OutputPart): JsonObject {
   }
 }
 
-/** Reasoning with nothing an Anthropic client can show or replay (e.g. only a foreign signature). */
+/** Reasoning with nothing an Anthropic client can show or replay. */
 function isEmptyForeignThinking(part: ThinkingPart): boolean {
-  return part.text === "" && part.redactedData === undefined && part.signature?.origin !== "anthropic";
+  return part.text === "" && part.redactedData === undefined && part.signature === undefined;
 }
 
 /** A canonical response as a Messages response body reporting the client's model name. */

@@ -185,18 +185,23 @@ describe("anthropic stream encoder: SDK-facing shape", () => {
     );
     expect(signatures.map((event) => event.data)).toEqual([
       { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "sig-abc" } },
+      // a foreign signature rides in an envelope the client replays, back to the upstream that issued it
+      {
+        type: "content_block_delta",
+        index: 1,
+        delta: { type: "signature_delta", signature: "llmux1:gemini:gemini-sig" },
+      },
     ]);
-    expect(sse).not.toContain("gemini-sig");
     const message = await sdkFinalMessage(sse);
     expect(message.content).toEqual([
       { type: "thinking", thinking: "Let me think.", signature: "sig-abc" },
-      { type: "thinking", thinking: "Foreign thought.", signature: "" },
+      { type: "thinking", thinking: "Foreign thought.", signature: "llmux1:gemini:gemini-sig" },
       { type: "redacted_thinking", data: "opaque" },
       { type: "text", text: "Answer." },
     ]);
   });
 
-  it("sends signature-only thinking, and nothing for empty reasoning signed elsewhere", async () => {
+  it("sends signature-only thinking, a foreign one enveloped", async () => {
     const sse = encode([
       start,
       { type: "reasoning-start", index: 0, itemId: "rs_1" },
@@ -208,9 +213,9 @@ describe("anthropic stream encoder: SDK-facing shape", () => {
       { type: "text-end", index: 2 },
       { type: "finish", reason: "stop" },
     ]);
-    expect(sse).not.toContain("encrypted");
     const message = await sdkFinalMessage(sse);
     expect(message.content).toEqual([
+      { type: "thinking", thinking: "", signature: "llmux1:openai-responses:encrypted" },
       { type: "thinking", thinking: "", signature: "sig-omitted" },
       { type: "text", text: "Done." },
     ]);

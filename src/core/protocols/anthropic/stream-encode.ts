@@ -2,6 +2,7 @@ import type { StreamEvent } from "../../model/events.js";
 import type { FinishReason } from "../../model/finish.js";
 import type { JsonObject } from "../../model/json.js";
 import { assertNever, type CoreContext } from "../../model/protocol.js";
+import { carrySignature } from "../../model/reasoning-carry.js";
 import { emptyUsage, type Usage } from "../../model/usage.js";
 import { encodeSseEvent } from "../../sse/encoder.js";
 import type { StreamEncodeOptions, StreamEncoder } from "../adapter.js";
@@ -133,10 +134,11 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         break;
       case "reasoning-end": {
         const block = this.blocks.get(event.index);
-        if (block?.kind === "thinking" && event.signature?.origin === "anthropic") {
-          // thinking shown as omitted has no text, only its signature: the block opens here
+        if (block?.kind === "thinking" && event.signature !== undefined) {
+          // thinking shown as omitted has no text, only its signature: the block opens here.
+          // A foreign signature rides in an envelope the client replays (core/model/reasoning-carry.ts).
           if (block !== this.current) this.open(block, { type: "thinking", thinking: "", signature: "" });
-          const signature = JSON.stringify(event.signature.value);
+          const signature = JSON.stringify(carrySignature(event.signature, "anthropic"));
           this.write(deltaFrame(block.wireIndex, `{"type":"signature_delta","signature":${signature}}`));
         }
         this.endBlock(event.index);

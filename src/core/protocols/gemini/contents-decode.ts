@@ -9,6 +9,7 @@ import type {
   ToolResultPart,
 } from "../../model/parts.js";
 import type { CoreContext } from "../../model/protocol.js";
+import { StableCallIds } from "../../tools/tool-ids.js";
 import { PartialArgsWriter } from "./partial-args.js";
 import type { GeminiContent, GeminiPart } from "./schema.js";
 import { decodeSignature } from "./signatures.js";
@@ -82,16 +83,18 @@ function callArguments(call: { args?: JsonObject | null | undefined; partialArgs
 /**
  * Gemini `contents` -> canonical messages. Model turns become assistant messages; user
  * turns split into one tool message (their functionResponse parts, first) and one user
- * message (the rest). Calls without an id get `context.newId("call_")`; a result without an
- * id is matched by name to the earliest unanswered call.
+ * message (the rest). Calls without an id get a stable id (a digest of their place in the
+ * history, name and arguments: the same on every turn); a result without an id is matched by
+ * name to the earliest unanswered call.
  */
 export function decodeContents(
   contents: readonly GeminiContent[],
-  context: CoreContext,
+  _context: CoreContext,
   warnings: WarningSink,
 ): Message[] {
   const messages: Message[] = [];
   const calls: KnownCall[] = [];
+  const stableIds = new StableCallIds();
 
   /** The call a functionResponse answers: by id when it names a known call, else by name. */
   const answer = (id: string | null | undefined, name: string): string => {
@@ -108,8 +111,9 @@ export function decodeContents(
       "gemini_unmatched_function_response",
       `functionResponse "${name}" matches no earlier functionCall`,
     );
-    return hasId ? id : context.newId("call_");
+    return hasId ? id : stableIds.mint(`result.${results}`, name, "");
   };
+  let results = 0;
 
   const convertCode = (part: GeminiPart): TextPart | undefined => {
     const text = codeText(part);
@@ -118,30 +122,31 @@ export function decodeContents(
     return { type: "text", text };
   };
 
-  for (const content of contents) {
+  contents.forEach((content, contentIndex) => {
     if (content.role === "model") {
       const parts: Part[] = [];
-      for (const part of content.parts) {
+      content.parts.forEach((part, partIndex) => {
         const signature = decodeSignature(part.thoughtSignature);
         if (part.functionCall != null) {
           const call = part.functionCall;
-          const id = call.id != null && call.id !== "" ? call.id : context.newId("call_");
+          const argumentsText = callArguments(call);
+          const id =
+            call.id != null && call.id !== ""
+              ? call.id
+              : stableIds.mint(`${contentIndex}.${partIndex}`, call.name, argumentsText);
           calls.push({ id, name: call.name, answered: false });
-          const decoded: Part = {
-            type: "tool-call",
-            id,
-            name: call.name,
-            arguments: callArguments(call),
-          };
-          if (signature !== undefined) decoded.signature = signature;
+          const decoded: Part = { type: "tool-call", id, name: call.name, arguments: argumentsText };
+          // A carried foreign signature is reasoning that preceded the call (an Anthropic or Responses upstream).
+          if (signature?.origin === "gemini") decoded.signature = signature;
+          else if (signature !== undefined) parts.push({ type: "thinking", text: "", signature });
           parts.push(decoded);
-          continue;
+          return;
         }
         if (part.thought === true) {
           const thinking: Part = { type: "thinking", text: part.text ?? "" };
           if (signature !== undefined) thinking.signature = signature;
           parts.push(thinking);
-          continue;
+          return;
         }
         const other =
           part.text != null ? undefined : (decodeMedia(part.inlineData, part.fileData) ?? convertCode(part));
@@ -152,11 +157,11 @@ export function decodeContents(
         }
         // A signature on a non-thought part signs what came before it; it follows that part.
         if (signature !== undefined) parts.push({ type: "thinking", text: "", signature });
-      }
+      });
       if (parts.length > 0) messages.push({ role: "assistant", content: parts });
-      continue;
+      return;
     }
-    const results: ToolResultPart[] = [];
+    const turnResults: ToolResultPart[] = [];
     const human: Part[] = [];
     for (const part of content.parts) {
       if (part.functionResponse != null) {
@@ -174,7 +179,8 @@ export function decodeContents(
           content: resultContent,
         };
         if (decoded.isError) result.isError = true;
-        results.push(result);
+        turnResults.push(result);
+        results++;
       } else if (part.text != null) {
         if (part.text !== "") human.push({ type: "text", text: part.text });
       } else {
@@ -187,8 +193,8 @@ export function decodeContents(
           warnings.add("gemini_part_dropped", "a user part of an unknown kind was dropped");
       }
     }
-    if (results.length > 0) messages.push({ role: "tool", content: results });
+    if (turnResults.length > 0) messages.push({ role: "tool", content: turnResults });
     if (human.length > 0) messages.push({ role: "user", content: human });
-  }
+  });
   return messages;
 }

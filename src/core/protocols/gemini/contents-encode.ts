@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { Message, Part, ToolResultPart } from "../../model/parts.js";
 import type { CanonicalRequest } from "../../model/request.js";
+import { systemForNonAnthropic } from "../shared/system-prompt.js";
 import { isGemini3OrLater, requiresCallSignature } from "./models.js";
 import { encodeMedia, encodeModelParts, encodeUserParts, toolResponseObject } from "./parts-encode.js";
 import { PLACEHOLDER_SIGNATURE } from "./signatures.js";
@@ -44,7 +45,7 @@ export function encodeContents(
   warnings: WarningSink,
 ): EncodedContents {
   const messages = request.messages;
-  const systemParts = encodeUserParts(request.system, warnings);
+  const systemParts = encodeUserParts(systemForNonAnthropic(request.system), warnings);
   let start = 0;
   while (start < messages.length && isSystemRole(messages[start]!)) {
     systemParts.push(...encodeUserParts(messages[start]!.content, warnings));

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "../../model/json.js";
+import { geminiSchemaToJsonSchema } from "../../tools/json-schema.js";
 
 /**
  * Schemas in both directions. Gemini's legacy `Schema` (the `parameters` and
@@ -6,77 +7,11 @@ import { isJsonObject, type JsonObject, type JsonValue } from "../../model/json.
  * canonical tool parameters are JSON Schema.
  */
 
-const OPENAPI_TYPES: Record<string, string> = {
-  STRING: "string",
-  NUMBER: "number",
-  INTEGER: "integer",
-  BOOLEAN: "boolean",
-  ARRAY: "array",
-  OBJECT: "object",
-  NULL: "null",
-};
-
-/** Keywords whose value is a map of names to subschemas. */
-const SCHEMA_MAPS = new Set(["properties", "$defs", "definitions", "patternProperties", "dependentSchemas"]);
-/** Keywords whose value is a list of subschemas. */
-const SCHEMA_LISTS = new Set(["anyOf", "oneOf", "allOf", "prefixItems"]);
-/** Keywords whose value is one subschema. */
-const SCHEMA_SINGLES = new Set([
-  "items",
-  "additionalProperties",
-  "not",
-  "contains",
-  "propertyNames",
-  "if",
-  "then",
-  "else",
-]);
-
-function mapSchemaChildren(schema: JsonObject, convert: (child: JsonValue) => JsonValue): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
-      const map: JsonObject = {};
-      for (const [name, child] of Object.entries(value)) map[name] = convert(child);
-      out[key] = map;
-    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
-      out[key] = value.map(convert);
-    } else if (SCHEMA_SINGLES.has(key) && (isJsonObject(value) || Array.isArray(value))) {
-      out[key] = Array.isArray(value) ? value.map(convert) : convert(value);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
 /**
  * Upper-case OpenAPI types (`OBJECT`, `STRING`: the Gemini SDKs and Gemini CLI send them)
- * -> JSON Schema lower case; `nullable: true` -> a `"null"` member of `type`. Idempotent on
- * schemas that are already JSON Schema.
+ * -> JSON Schema; the sanitizer lives with the other schema sanitizers in core/tools.
  */
-export function normalizeGeminiSchema(schema: JsonValue): JsonValue {
-  if (!isJsonObject(schema)) return schema;
-  const out = mapSchemaChildren(schema, normalizeGeminiSchema);
-  const type = out.type;
-  if (typeof type === "string") {
-    const lower = OPENAPI_TYPES[type];
-    if (lower !== undefined) out.type = lower;
-    else if (type === "TYPE_UNSPECIFIED") delete out.type;
-  } else if (Array.isArray(type)) {
-    out.type = type.map((member) =>
-      typeof member === "string" ? (OPENAPI_TYPES[member] ?? member) : member,
-    );
-  }
-  if (out.nullable !== undefined) {
-    const nullable = out.nullable === true;
-    delete out.nullable;
-    const current = out.type;
-    if (nullable && typeof current === "string" && current !== "null") out.type = [current, "null"];
-    else if (nullable && Array.isArray(current) && !current.includes("null")) out.type = [...current, "null"];
-  }
-  return out;
-}
+export const normalizeGeminiSchema = geminiSchemaToJsonSchema;
 
 /** What the legacy `Schema` accepts; everything else is dropped. */
 const LEGACY_KEYWORDS = new Set([

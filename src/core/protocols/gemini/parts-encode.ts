@@ -2,6 +2,7 @@ import { safeParseJson } from "../../json/safe-parse.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../model/json.js";
 import type { MediaSource, Part, ToolCallPart } from "../../model/parts.js";
 import { assertNever } from "../../model/protocol.js";
+import { carrySignature } from "../../model/reasoning-carry.js";
 import { geminiSignature } from "./signatures.js";
 import type { WarningSink } from "./warnings.js";
 
@@ -101,6 +102,11 @@ export interface ModelPartsOptions {
   placeholderSignature?: string;
   /** Keep whitespace-only text (responses to clients); upstream requests drop it. */
   keepBlankText?: boolean;
+  /**
+   * Responses to clients: a foreign reasoning signature rides in an envelope
+   * (core/model/reasoning-carry.ts) on the next function call, where Gemini clients keep it.
+   */
+  carryForeign?: boolean;
 }
 
 /**
@@ -120,6 +126,7 @@ export function encodeModelParts(
   const out: JsonObject[] = [];
   let lastText: JsonObject | undefined;
   let signedCall = false;
+  let carried: string | undefined;
   for (const part of parts) {
     switch (part.type) {
       case "text":
@@ -136,10 +143,12 @@ export function encodeModelParts(
         }
         const signature = geminiSignature(part.signature);
         if (part.signature !== undefined && signature === undefined) {
-          warnings.add(
-            "gemini_foreign_signature_dropped",
-            `a ${part.signature.origin} reasoning signature cannot be sent to Gemini and was dropped`,
-          );
+          if (options.carryForeign === true) carried = carrySignature(part.signature, "gemini");
+          else
+            warnings.add(
+              "gemini_foreign_signature_dropped",
+              `a ${part.signature.origin} reasoning signature cannot be sent to Gemini and was dropped`,
+            );
         }
         if (part.text !== "") {
           const thought: JsonObject = { text: part.text, thought: true };
@@ -167,7 +176,10 @@ export function encodeModelParts(
           );
         }
         if (signature !== undefined) encoded.thoughtSignature = signature;
-        else if (!signedCall && options.placeholderSignature !== undefined) {
+        else if (carried !== undefined) {
+          encoded.thoughtSignature = carried;
+          carried = undefined;
+        } else if (!signedCall && options.placeholderSignature !== undefined) {
           encoded.thoughtSignature = options.placeholderSignature;
           warnings.add(
             "gemini_thought_signature_placeholder",
@@ -196,6 +208,7 @@ export function encodeModelParts(
     }
     lastText = undefined;
   }
+  if (carried !== undefined) out.push({ text: "", thoughtSignature: carried });
   return out;
 }
 

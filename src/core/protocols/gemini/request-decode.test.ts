@@ -173,13 +173,13 @@ describe("Gemini request decoding on recorded traffic", () => {
     });
   });
 
-  it("js-genai calls without ids get synthetic ids; an empty model text turn carries nothing", () => {
+  it("js-genai calls without ids get stable ids (a digest of place, name and arguments); an empty model text turn carries nothing", () => {
     const calls = decodeFixture(
       "js-genai/extracted/Chats_Tests_chats_function_calling_Google_AI_with_function_calling_stream/02-request.json",
     ).request;
     expect(calls.messages[1]?.content[0]).toEqual({
       type: "tool-call",
-      id: "call_1",
+      id: "call_bb826306",
       name: "customDivide",
       arguments: '{"denominator":2,"numerator":100}',
     });
@@ -265,17 +265,22 @@ describe("Gemini request decoding rules", () => {
       {
         role: "assistant",
         content: [
-          { type: "tool-call", id: "call_1", name: "a", arguments: "{}" },
-          { type: "tool-call", id: "call_2", name: "b", arguments: "{}" },
+          { type: "tool-call", id: "call_cc6dfcff", name: "a", arguments: "{}" },
+          { type: "tool-call", id: "call_e9ecaa05", name: "b", arguments: "{}" },
         ],
       },
       {
         role: "tool",
         content: [
-          { type: "tool-result", callId: "call_2", name: "b", content: [{ type: "text", text: "B done" }] },
           {
             type: "tool-result",
-            callId: "call_1",
+            callId: "call_e9ecaa05",
+            name: "b",
+            content: [{ type: "text", text: "B done" }],
+          },
+          {
+            type: "tool-result",
+            callId: "call_cc6dfcff",
             name: "a",
             content: [{ type: "text", text: "A failed" }],
             isError: true,
@@ -330,7 +335,7 @@ describe("Gemini request decoding rules", () => {
     ]);
     expect(request.messages[2]?.content[0]).toEqual({
       type: "tool-result",
-      callId: "call_1",
+      callId: "call_ba5cf06e",
       name: "shot",
       content: [{ type: "image", source: { kind: "base64", mediaType: "image/png", data: "AAAA" } }],
     });
@@ -359,7 +364,7 @@ describe("Gemini request decoding rules", () => {
       { type: "text", text: "Answer" },
       { type: "thinking", text: "", signature: { origin: "gemini", value: "T2" } },
       { type: "thinking", text: "", signature: { origin: "gemini", value: "T3" } },
-      { type: "tool-call", id: "call_1", name: "f", arguments: '{"a":1}' },
+      { type: "tool-call", id: "call_63e86023", name: "f", arguments: '{"a":1}' },
     ]);
   });
 
@@ -524,14 +529,14 @@ describe("requests the official @google/genai SDK sends", () => {
       { role: "user", content: [{ type: "text", text: "weather in Paris?" }] },
       {
         role: "assistant",
-        content: [{ type: "tool-call", id: "call_1", name: "weather", arguments: '{"city":"Paris"}' }],
+        content: [{ type: "tool-call", id: "call_06190f7c", name: "weather", arguments: '{"city":"Paris"}' }],
       },
       {
         role: "tool",
         content: [
           {
             type: "tool-result",
-            callId: "call_1",
+            callId: "call_06190f7c",
             name: "weather",
             content: [{ type: "text", text: "sunny" }],
           },

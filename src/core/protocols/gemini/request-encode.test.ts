@@ -361,7 +361,7 @@ describe("Gemini request encoding: tools and configuration", () => {
     );
   });
 
-  it("maps other protocols' server tools to Gemini's or drops them with a warning; drops free-form tools", () => {
+  it("maps other protocols' server tools to Gemini's or drops them with a warning; offers free-form tools as functions", () => {
     const { body, codes } = encode({
       tools: [
         {
@@ -374,13 +374,40 @@ describe("Gemini request encoding: tools and configuration", () => {
         { kind: "server", name: "computer", type: "computer_20250124", protocol: "anthropic", config: {} },
         { kind: "custom", name: "apply_patch" },
         { kind: "server", name: "urlContext", type: "urlContext", protocol: "gemini", config: {} },
+        // Codex's hosted web search (live web off) must not become Gemini's live Google Search.
+        {
+          kind: "server",
+          name: "web_search",
+          type: "web_search",
+          protocol: "openai-responses",
+          config: { type: "web_search", external_web_access: false },
+        },
       ],
     });
-    expect(body.tools).toEqual([{ googleSearch: {} }, { urlContext: {} }]);
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: "apply_patch",
+            description:
+              "Free-form tool: pass the whole input as plain text in the `input` string (not JSON).",
+            parametersJsonSchema: {
+              type: "object",
+              properties: { input: { type: "string", description: "The tool's free-form input." } },
+              required: ["input"],
+              additionalProperties: false,
+            },
+          },
+        ],
+      },
+      { googleSearch: {} },
+      { urlContext: {} },
+    ]);
     expect(codes).toEqual([
       "gemini_server_tool_mapped",
       "gemini_server_tool_dropped",
-      "gemini_custom_tool_dropped",
+      "custom_tool_as_function",
+      "gemini_server_tool_dropped",
     ]);
   });
 

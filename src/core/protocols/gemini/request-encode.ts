@@ -8,6 +8,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../../model/request.js";
+import { customToolAsFunction } from "../../tools/custom-tools.js";
 import type { EncodedRequest, UpstreamTarget } from "../adapter.js";
 import { encodeContents } from "./contents-encode.js";
 import { toLegacySchema } from "./json-schema.js";
@@ -38,31 +39,36 @@ function encodeTools(tools: readonly ToolDefinition[], model: string, warnings: 
   const dropped = new Set<string>();
   for (const tool of tools) {
     switch (tool.kind) {
-      case "function": {
-        const declaration: JsonObject = { name: tool.name };
-        if (tool.description !== undefined) declaration.description = tool.description;
+      case "function":
+      case "custom": {
+        // Gemini has no free-form tools: a function taking `{"input": text}` (core/tools).
+        const definition = tool.kind === "custom" ? customToolAsFunction(tool) : tool;
+        if (tool.kind === "custom") {
+          warnings.add(
+            "custom_tool_as_function",
+            `free-form tool "${tool.name}" was offered to Gemini as a function with one string field "input"; its grammar is only described`,
+          );
+        }
+        const declaration: JsonObject = { name: definition.name };
+        if (definition.description !== undefined) declaration.description = definition.description;
         if (legacy) {
-          const converted = toLegacySchema(tool.parameters);
+          const converted = toLegacySchema(definition.parameters);
           for (const keyword of converted.dropped) dropped.add(keyword);
           declaration.parameters = converted.schema;
         } else {
-          declaration.parametersJsonSchema = tool.parameters;
+          declaration.parametersJsonSchema = definition.parameters;
         }
         declarations.push(declaration);
         break;
       }
-      case "custom":
-        warnings.add(
-          "gemini_custom_tool_dropped",
-          `free-form tool "${tool.name}" has no Gemini equivalent and was dropped`,
-        );
-        break;
       case "server": {
         if (tool.protocol === "gemini") {
           servers.push({ [tool.type]: tool.config });
           break;
         }
-        const equivalent = geminiServerTool(tool.type);
+        // A Responses client's hosted tools (Codex: web_search, often with external_web_access
+        // false, and tool_search) are kept for Responses upstreams only.
+        const equivalent = tool.protocol === "openai-responses" ? undefined : geminiServerTool(tool.type);
         if (equivalent === undefined) {
           warnings.add(
             "gemini_server_tool_dropped",

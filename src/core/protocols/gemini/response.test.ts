@@ -285,7 +285,7 @@ describe("Gemini response encoding", () => {
     warnings: [],
   };
 
-  it("reports the client's model, maps finish and usage, never forwards a foreign signature", () => {
+  it("reports the client's model, maps finish and usage, carries a foreign signature on the next call", () => {
     expect(encodeGeminiResponse(response, { model: "gemini-pro-alias" })).toEqual({
       candidates: [
         {
@@ -294,7 +294,10 @@ describe("Gemini response encoding", () => {
             parts: [
               { text: "hmm", thought: true },
               { text: "Here." },
-              { functionCall: { id: "toolu_1", name: "lookup", args: { q: "a" } } },
+              {
+                functionCall: { id: "toolu_1", name: "lookup", args: { q: "a" } },
+                thoughtSignature: "llmux1:anthropic:anthropic-sig",
+              },
               { functionCall: { id: "toolu_2", name: "ping", args: {} } },
             ],
           },

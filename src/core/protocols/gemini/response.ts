@@ -58,7 +58,10 @@ export function encodeGeminiResponse(
   response: CanonicalResponse,
   options: ResponseEncodeOptions,
 ): JsonObject {
-  const parts = encodeModelParts(response.content, new WarningSink(), { keepBlankText: true });
+  const parts = encodeModelParts(response.content, new WarningSink(), {
+    keepBlankText: true,
+    carryForeign: true,
+  });
   if (parts.length === 0) parts.push({ text: "" });
   const body: JsonObject = {
     candidates: [

@@ -1,4 +1,5 @@
 import type { Signature } from "../../model/parts.js";
+import { uncarrySignature } from "../../model/reasoning-carry.js";
 
 /**
  * The documented stand-in for a thought signature on a function call that Gemini did not
@@ -15,10 +16,10 @@ const PLACEHOLDERS: ReadonlySet<string> = new Set([
   "Y29udGV4dF9lbmdpbmVlcmluZ19pc190aGVfd2F5X3RvX2dv",
 ]);
 
-/** A wire `thoughtSignature` as a canonical signature; placeholders are no signature at all. */
+/** A wire `thoughtSignature` as a canonical signature (opening llmux envelopes); placeholders are no signature at all. */
 export function decodeSignature(value: unknown): Signature | undefined {
   if (typeof value !== "string" || value === "" || PLACEHOLDERS.has(value)) return undefined;
-  return { origin: "gemini", value };
+  return uncarrySignature(value, "gemini");
 }
 
 /** The signature to send back to Gemini: only one that Gemini issued. */

@@ -2,6 +2,7 @@ import type { StreamEvent } from "../../model/events.js";
 import type { JsonObject } from "../../model/json.js";
 import type { ToolCallPart } from "../../model/parts.js";
 import { assertNever, type CoreContext } from "../../model/protocol.js";
+import { carrySignature } from "../../model/reasoning-carry.js";
 import type { StreamEncodeOptions, StreamEncoder } from "../adapter.js";
 import { renderGeminiStreamError } from "./errors.js";
 import { encodeFinishReason } from "./finish.js";
@@ -34,6 +35,8 @@ export function createGeminiStreamEncoder(
   /** Calls in the order they started; an ended call waits until every earlier one is written. */
   const calls = new Map<number, { call: ToolCallPart; ended: boolean }>();
   const reasoningWithText = new Set<number>();
+  /** A foreign signature, enveloped, waiting for the next function call (where Gemini clients keep it). */
+  let carried: string | undefined;
   const warnings = new WarningSink();
 
   const writeChunk = (parts: JsonObject[], finishReason?: string): void => {
@@ -52,8 +55,9 @@ export function createGeminiStreamEncoder(
     const part: JsonObject = {
       functionCall: { id: call.id, name: call.name, args: argumentsObject(call, warnings) },
     };
-    const signature = geminiSignature(call.signature);
+    const signature = geminiSignature(call.signature) ?? carried;
     if (signature !== undefined) part.thoughtSignature = signature;
+    if (signature === carried) carried = undefined;
     writeChunk([part]);
   };
 
@@ -69,7 +73,10 @@ export function createGeminiStreamEncoder(
   const finish = (finishReason: string): void => {
     for (const pending of calls.values()) writeCall(pending.call);
     calls.clear();
-    writeChunk([{ text: "" }], finishReason);
+    writeChunk(
+      [carried === undefined ? { text: "" } : { text: "", thoughtSignature: carried }],
+      finishReason,
+    );
     finished = true;
   };
 
@@ -93,6 +100,10 @@ export function createGeminiStreamEncoder(
         case "reasoning-end": {
           const signature = geminiSignature(event.signature);
           const hadText = reasoningWithText.delete(event.index);
+          if (signature === undefined && event.signature !== undefined) {
+            carried = carrySignature(event.signature, "gemini");
+            break;
+          }
           if (signature === undefined) break;
           writeChunk([
             hadText

@@ -1,4 +1,5 @@
 import type { ProtocolAdapter } from "../adapter.js";
+import { restoringCustomCalls } from "../shared/custom-calls.js";
 import { decodeOpenAiError, renderOpenAiChatStreamError, renderOpenAiError } from "./errors.js";
 import { decodeChatRequest } from "./request-decode.js";
 import { encodeChatRequest } from "./request-encode.js";
@@ -13,9 +14,8 @@ export const openAiChatAdapter: ProtocolAdapter = {
   decodeRequest: decodeChatRequest,
   encodeRequest: encodeChatRequest,
   decodeResponse: decodeChatResponse,
-  encodeResponse: encodeChatResponse,
+  ...restoringCustomCalls(encodeChatResponse, createChatStreamEncoder),
   createStreamDecoder: createChatStreamDecoder,
-  createStreamEncoder: createChatStreamEncoder,
   decodeError: decodeOpenAiError,
   renderError: renderOpenAiError,
   renderStreamError: renderOpenAiChatStreamError,

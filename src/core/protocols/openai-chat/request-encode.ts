@@ -4,6 +4,7 @@ import { effortForBudget } from "../../model/reasoning.js";
 import type { CanonicalRequest, OutputFormat, ReasoningEffort, ToolDefinition } from "../../model/request.js";
 import type { Warning } from "../../model/warnings.js";
 import type { EncodedRequest, UpstreamTarget } from "../adapter.js";
+import { systemForNonAnthropic } from "../shared/system-prompt.js";
 import {
   acceptsSamplingWithoutReasoning,
   isOpenAiReasoningModel,
@@ -16,6 +17,7 @@ type ChatEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 function encodeTools(tools: readonly ToolDefinition[], warnings: Warning[]): JsonObject[] {
   const encoded: JsonObject[] = [];
+  const dropped: string[] = [];
   for (const tool of tools) {
     switch (tool.kind) {
       case "function": {
@@ -41,15 +43,18 @@ function encodeTools(tools: readonly ToolDefinition[], warnings: Warning[]): Jso
         break;
       }
       case "server":
-        warnOnce(
-          warnings,
-          "server_tool_dropped",
-          `server tool ${tool.name} (${tool.type}) cannot run at a Chat upstream`,
-        );
+        dropped.push(`${tool.name} (${tool.type})`);
         break;
       default:
         assertNever(tool, "tool definition");
     }
+  }
+  if (dropped.length > 0) {
+    warnOnce(
+      warnings,
+      "server_tool_dropped",
+      `server tools cannot run at a Chat upstream: ${dropped.join(", ")}`,
+    );
   }
   return encoded;
 }
@@ -194,7 +199,7 @@ export function encodeChatRequest(
   const warnings: Warning[] = [];
   const body: JsonObject = {
     model: target.model,
-    messages: encodeChatMessages(request.system, request.messages, warnings),
+    messages: encodeChatMessages(systemForNonAnthropic(request.system), request.messages, warnings),
   };
   const tools = encodeTools(request.tools, warnings);
   if (tools.length > 0) body.tools = tools;

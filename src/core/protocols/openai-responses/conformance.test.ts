@@ -105,7 +105,7 @@ describe("conformance: decode then encode is stable", () => {
         ],
       },
       { type: "custom_tool_call_output", call_id: "call_2", output: "ok" },
-      { type: "message", role: "system", content: "later system" },
+      { type: "message", role: "developer", content: "later system" },
       { role: "assistant", content: "done" },
     ],
     tools: [

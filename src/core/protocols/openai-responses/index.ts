@@ -1,4 +1,5 @@
 import type { ProtocolAdapter } from "../adapter.js";
+import { restoringCustomCalls } from "../shared/custom-calls.js";
 import { decodeResponsesError, renderResponsesError, renderResponsesStreamError } from "./errors.js";
 import { decodeResponsesRequest } from "./request-decode.js";
 import { encodeResponsesRequest } from "./request-encode.js";
@@ -14,9 +15,8 @@ export const openAiResponsesAdapter: ProtocolAdapter = {
   decodeRequest: (body) => decodeResponsesRequest(body),
   encodeRequest: encodeResponsesRequest,
   decodeResponse: decodeResponsesResponse,
-  encodeResponse: encodeResponsesResponse,
+  ...restoringCustomCalls(encodeResponsesResponse, createResponsesStreamEncoder),
   createStreamDecoder: createResponsesStreamDecoder,
-  createStreamEncoder: createResponsesStreamEncoder,
   decodeError: decodeResponsesError,
   renderError: renderResponsesError,
   renderStreamError: (error) => renderResponsesStreamError(error),

@@ -159,6 +159,15 @@ export function decodeInput(
         });
         return;
       }
+      case "additional_tools":
+        // Codex sends the tools of models it knows nothing about (its own default, for a custom
+        // provider) as namespaced tool groups in the input; their calls come back matched by
+        // namespace, which no other protocol can carry. Dropped; a same-protocol passthrough keeps it.
+        warnings.push({
+          code: "additional_tools_dropped",
+          message: `${path}: additional_tools (namespaced tools) cannot be offered by a converted request; dropped`,
+        });
+        return;
       case "item_reference":
         warnings.push({
           code: "item_reference_dropped",

@@ -107,7 +107,9 @@ export function encodeInputItems(messages: readonly Message[], warnings: Warning
     let pending: JsonObject[] = [];
     const flush = (): void => {
       if (pending.length === 0) return;
-      const item: JsonObject = { type: "message", role: role === "tool" ? "user" : role, content: pending };
+      // System messages later in the conversation (Claude Code sends them) are developer messages.
+      const wireRole = role === "tool" ? "user" : role === "system" ? "developer" : role;
+      const item: JsonObject = { type: "message", role: wireRole, content: pending };
       const phase = role === "assistant" ? phaseOf(message) : undefined;
       if (phase !== undefined) item.phase = phase;
       items.push(item);

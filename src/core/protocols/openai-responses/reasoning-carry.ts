@@ -1,15 +1,11 @@
 import type { Signature } from "../../model/parts.js";
-import { PROTOCOLS, type Protocol } from "../../model/protocol.js";
+import { carrySignature, openEnvelope, uncarrySignature } from "../../model/reasoning-carry.js";
 
 /**
- * Reasoning artifacts a Responses client keeps for us. A Responses client replays reasoning
- * items verbatim (`encrypted_content`), so a foreign artifact (an Anthropic thinking signature
- * or redacted thinking, a Gemini thought signature) rides in `encrypted_content` behind a
- * `llmux1:` envelope and comes back to the upstream that issued it on the next turn.
- * OpenAI's own encrypted content is passed bare. The envelope is only ever written to clients;
- * a Responses upstream only receives bare, native content.
+ * Reasoning artifacts a Responses client keeps for us (`encrypted_content`): a foreign signature
+ * rides behind the `llmux1:` envelope (core/model/reasoning-carry.ts), and so does Anthropic
+ * redacted thinking (`llmux1:redacted:`). OpenAI's own encrypted content is passed bare.
  */
-const PREFIX = "llmux1:";
 const REDACTED = "redacted";
 
 export interface CarriedReasoning {
@@ -19,27 +15,13 @@ export interface CarriedReasoning {
 
 /** The `encrypted_content` to show a Responses client for a thinking part; undefined when none. */
 export function carryReasoning(part: CarriedReasoning): string | undefined {
-  if (part.redactedData !== undefined) return `${PREFIX}${REDACTED}:${part.redactedData}`;
-  const signature = part.signature;
-  if (signature === undefined) return undefined;
-  if (signature.origin === "openai-responses") return signature.value;
-  return `${PREFIX}${signature.origin}:${signature.value}`;
-}
-
-function isProtocol(value: string): value is Protocol {
-  return (PROTOCOLS as readonly string[]).includes(value);
+  if (part.redactedData !== undefined) return `llmux1:${REDACTED}:${part.redactedData}`;
+  return part.signature === undefined ? undefined : carrySignature(part.signature, "openai-responses");
 }
 
 /** The artifact behind a received `encrypted_content`: native content, or an enveloped foreign one. */
 export function uncarryReasoning(encrypted: string): CarriedReasoning {
-  if (encrypted.startsWith(PREFIX)) {
-    const separator = encrypted.indexOf(":", PREFIX.length);
-    if (separator !== -1) {
-      const tag = encrypted.slice(PREFIX.length, separator);
-      const value = encrypted.slice(separator + 1);
-      if (tag === REDACTED) return { redactedData: value };
-      if (isProtocol(tag)) return { signature: { origin: tag, value } };
-    }
-  }
-  return { signature: { origin: "openai-responses", value: encrypted } };
+  const envelope = openEnvelope(encrypted);
+  if (envelope?.tag === REDACTED) return { redactedData: envelope.value };
+  return { signature: uncarrySignature(encrypted, "openai-responses") };
 }

@@ -66,7 +66,7 @@ describe("encodeRequest: conversation", () => {
       { type: "function_call", call_id: "toolu_02", name: "time", arguments: "{}" },
       { type: "function_call_output", call_id: "toolu_01", output: "sunny" },
       { type: "function_call_output", call_id: "toolu_02", output: "boom" },
-      { type: "message", role: "system", content: [{ type: "input_text", text: "be careful" }] },
+      { type: "message", role: "developer", content: [{ type: "input_text", text: "be careful" }] },
       {
         type: "message",
         role: "assistant",

@@ -10,6 +10,7 @@ import type {
 import type { Warning } from "../../model/warnings.js";
 import type { EncodedRequest, UpstreamTarget } from "../adapter.js";
 import { acceptsSamplingWithoutReasoning, isOpenAiReasoningModel } from "../openai-chat/model-rules.js";
+import { systemForNonAnthropic } from "../shared/system-prompt.js";
 import { encodeInputItems } from "./input-encode.js";
 import { ENCRYPTED_REASONING_INCLUDE } from "./request-decode.js";
 import { encodeToolChoice, encodeTools } from "./tools.js";
@@ -67,7 +68,7 @@ function encodeOutputFormat(output: OutputFormat): JsonObject {
 }
 
 function encodeSystem(request: CanonicalRequest, input: JsonObject[]): string | undefined {
-  const texts = request.system.filter((part) => part.text.trim() !== "");
+  const texts = systemForNonAnthropic(request.system).filter((part) => part.text.trim() !== "");
   const [first, ...rest] = texts;
   if (rest.length > 0) {
     input.unshift({
