@@ -13,6 +13,31 @@ export interface SseDecoderOptions {
   maxEventBytes?: number;
 }
 
+/** The field a line names, when it is one the decoder keeps (`data`, `event`, `id`). */
+function fieldOf(buffer: Buffer, start: number, end: number): "data" | "event" | "id" | undefined {
+  switch (end - start) {
+    case 4:
+      return buffer[start] === 0x64 &&
+        buffer[start + 1] === 0x61 &&
+        buffer[start + 2] === 0x74 &&
+        buffer[start + 3] === 0x61
+        ? "data"
+        : undefined;
+    case 5:
+      return buffer[start] === 0x65 &&
+        buffer[start + 1] === 0x76 &&
+        buffer[start + 2] === 0x65 &&
+        buffer[start + 3] === 0x6e &&
+        buffer[start + 4] === 0x74
+        ? "event"
+        : undefined;
+    case 2:
+      return buffer[start] === 0x69 && buffer[start + 1] === 0x64 ? "id" : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Byte-level SSE framing (WHATWG event-stream rules): lines end in CR, LF or CRLF, a blank
  * line dispatches, `:` lines are comments, one leading space after the colon is dropped.
@@ -105,7 +130,9 @@ export class SseDecoder {
     if (buffer[start] === COLON) return;
     let colon = buffer.indexOf(COLON, start);
     if (colon === -1 || colon >= end) colon = end;
-    const field = buffer.toString("latin1", start, colon);
+    // The field name is matched on its bytes: no string is made for it.
+    const field = fieldOf(buffer, start, colon);
+    if (field === undefined) return;
     let valueStart = colon + 1;
     if (valueStart < end && buffer[valueStart] === SPACE) valueStart++;
     const value = valueStart >= end ? "" : buffer.toString("utf8", valueStart, end);
@@ -119,8 +146,6 @@ export class SseDecoder {
         break;
       case "id":
         if (!value.includes("\0")) this.lastId = value;
-        break;
-      default:
         break;
     }
   }

@@ -26,9 +26,10 @@ export class ClientBody {
   private object: JsonObject | undefined;
   private readonly spans: readonly (FieldSpan | undefined)[] | undefined;
 
-  constructor(raw: Buffer) {
+  /** `parseNow`: the whole body will be needed (every target converts): parse at once, no scan. */
+  constructor(raw: Buffer, parseNow = false) {
     this.raw = raw;
-    this.spans = scanTopLevelFields(raw, FIELDS);
+    this.spans = parseNow ? undefined : scanTopLevelFields(raw, FIELDS);
     // Not an object (or not JSON): the full parse throws the exact error.
     if (this.spans === undefined) this.object = parseClientBody(raw);
   }

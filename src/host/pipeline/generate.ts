@@ -1,5 +1,6 @@
 import { LlmuxError } from "../../core/model/errors.js";
 import type { Message } from "../../core/model/parts.js";
+import type { Protocol } from "../../core/model/protocol.js";
 import type { CanonicalRequest } from "../../core/model/request.js";
 import type { CanonicalResponse } from "../../core/model/response.js";
 import type { InboundRequestInfo } from "../../core/protocols/adapter.js";
@@ -13,6 +14,24 @@ import { runWithFailover } from "./failover.js";
 import { attemptPassthrough } from "./passthrough.js";
 import { headerSafe } from "./respond.js";
 import { rememberSession, routeRequest } from "./route-request.js";
+
+/** Per configuration: the client protocols some provider speaks (only they can be passed through). */
+const passthroughProtocols = new WeakMap<App["config"], Set<Protocol> | "all">();
+
+function canPassThrough(app: App, protocol: Protocol): boolean {
+  let protocols = passthroughProtocols.get(app.config);
+  if (protocols === undefined) {
+    const spoken = new Set<Protocol>();
+    let all = false;
+    for (const provider of app.config.providers.values()) {
+      if (provider.protocol === undefined) all = true;
+      else spoken.add(provider.protocol);
+    }
+    protocols = all ? "all" : spoken;
+    passthroughProtocols.set(app.config, protocols);
+  }
+  return protocols === "all" || protocols.has(protocol);
+}
 
 function clientModelOf(body: ClientBody, info: InboundRequestInfo): string {
   if (info.model !== undefined) return info.model;
@@ -37,7 +56,8 @@ export async function handleGenerate(
   info: InboundRequestInfo,
 ): Promise<void> {
   // Validated and its model and stream read by a scan; parsed only when decoding needs it.
-  const body = new ClientBody(raw);
+  // When no provider speaks the client's protocol, every request converts: parse at once.
+  const body = new ClientBody(raw, !canPassThrough(app, context.protocol));
   const clientModel = clientModelOf(body, info);
   const stream = info.stream ?? body.field("stream") === true;
   context.log.model = clientModel;

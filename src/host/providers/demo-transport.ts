@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { safeParseJson } from "../../core/json/safe-parse.js";
-import { demoChunkDelayMs, demoPromptTokens, renderDemoResponse } from "../../mock/demo.js";
 import { toAbortSignal } from "../pipeline/client-gone.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
 
@@ -26,13 +25,16 @@ async function* once(body: string): AsyncIterable<Buffer> {
  * so it answers in the protocol of the request it is given, streaming with real pacing.
  */
 export class DemoTransport implements Transport {
-  private readonly delayMs: number;
+  private readonly delayMs: number | undefined;
 
-  constructor(delayMs = demoChunkDelayMs) {
+  /** `delayMs` between streamed frames (default: the demo model's own pacing). */
+  constructor(delayMs?: number) {
     this.delayMs = delayMs;
   }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    // Loaded on first use: a gateway that never routes to the demo model does not hold the renderer.
+    const { demoChunkDelayMs, demoPromptTokens, renderDemoResponse } = await import("../../mock/demo.js");
     const text = typeof request.body === "string" ? request.body : request.body.toString("utf8");
     const parsed = safeParseJson(text);
     const body = parsed.ok ? parsed.value : {};
@@ -56,7 +58,7 @@ export class DemoTransport implements Transport {
       return {
         status: rendered.status,
         headers,
-        body: paced(rendered.frames, this.delayMs, toAbortSignal(request.signal)),
+        body: paced(rendered.frames, this.delayMs ?? demoChunkDelayMs, toAbortSignal(request.signal)),
         discard() {},
       };
     }

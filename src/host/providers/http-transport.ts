@@ -45,7 +45,7 @@ export class HttpTransport implements Transport {
 
   send(request: UpstreamRequest): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
-      new UpstreamCall(request, resolve, reject).start(this.agent);
+      new UpstreamCall(request, resolve, reject).start(this.agent, request);
     });
   }
 
@@ -82,7 +82,6 @@ type Waiter = { resolve: (result: IteratorResult<Buffer>) => void; reject: (erro
  * past HIGH_WATER_BYTES unread, undici stops reading the socket until the consumer catches up.
  */
 class UpstreamCall implements AsyncIterableIterator<Buffer> {
-  private readonly request: UpstreamRequest;
   private readonly url: string;
   private readonly signal: AbortLike;
   private resolveResponse: ((response: UpstreamResponse) => void) | undefined;
@@ -112,11 +111,10 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
     this.signal = request.signal;
     this.resolveResponse = resolve;
     this.rejectResponse = reject;
-    this.request = request;
   }
 
-  start(agent: Dispatcher): void {
-    const request = this.request;
+  /** Dispatch the call. The request (and its body) is not kept: a long stream holds only this object. */
+  start(agent: Dispatcher, request: UpstreamRequest): void {
     if (this.signal.aborted) {
       this.fail(transportError(this.signal.reason, this.url));
       return;
@@ -208,10 +206,14 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
   }
 
   next(): Promise<IteratorResult<Buffer>> {
-    const chunk = this.queue.shift();
-    if (chunk !== undefined) {
-      this.queuedBytes -= chunk.length;
-      if (this.paused && this.queue.length === 0) this.resume();
+    const queued = this.queue.length;
+    if (queued > 0) {
+      // Everything that arrived while the consumer was busy, as one chunk (as a Readable's
+      // read() gives it): a burst of small frames costs one turn of the consumer, not one each.
+      const chunk = queued === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
+      this.queue.length = 0;
+      this.queuedBytes = 0;
+      if (this.paused) this.resume();
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
