@@ -178,6 +178,12 @@ describe("tiers, modes and filters", () => {
     expect(long.upstream).toBe("model-a");
   });
 
+  it("a prompt near a context window is counted exactly: the estimate undercounts Greek", async () => {
+    // ~1,850 tokens by the estimate (fits the 2,000-token window), ~2,230 by o200k (does not).
+    const greek = "Καλημέρα, αυτός είναι ένας έλεγχος δρομολόγησης. ".repeat(106);
+    expect((await ask({ content: greek })).upstream).toBe("model-a");
+  });
+
   it("priority: first healthy wins; a backup tier only when every primary is unavailable", async () => {
     expect((await ask({ model: "tiered" })).upstream).toBe("model-a");
     mock.enqueue({ error: { status: 500 } }, { error: { status: 503 } });

@@ -1,37 +1,60 @@
-import { z } from "zod";
+import * as v from "valibot";
+import { isJsonObject, type JsonObject, type JsonValue } from "../core/model/json.js";
 import type { MockScript } from "./script.js";
 
 /** The wire edge of the mock: a script that arrives as JSON (the `x-mock-script` header). */
 
-const count = z.number().int().nonnegative();
+/** A JSON object with exactly these fields (valibot's object schemas alone also take arrays). */
+function fields<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+  const object = v.strictObject(entries);
+  return v.pipe(v.custom<v.InferInput<typeof object>>(isJsonObject, "expected an object"), object);
+}
 
-const toolCall = z.strictObject({
-  name: z.string(),
-  arguments: z.record(z.string(), z.json()).optional(),
-  rawArguments: z.string().optional(),
-  fragments: count.optional(),
-  id: z.string().optional(),
-  signature: z.string().optional(),
+const json: v.GenericSchema<JsonValue> = v.lazy(() =>
+  v.union([
+    v.string(),
+    v.pipe(v.number(), v.finite()),
+    v.boolean(),
+    v.null(),
+    v.array(json),
+    v.record(v.string(), json),
+  ]),
+);
+
+const jsonObject = v.pipe(
+  v.custom<JsonObject>(isJsonObject, "expected an object"),
+  v.record(v.string(), json),
+);
+
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+const toolCall = fields({
+  name: v.string(),
+  arguments: v.exactOptional(jsonObject),
+  rawArguments: v.exactOptional(v.string()),
+  fragments: v.exactOptional(count),
+  id: v.exactOptional(v.string()),
+  signature: v.exactOptional(v.string()),
 });
 
-const step = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("text"), text: z.string(), deltas: count.optional() }),
-  z.strictObject({
-    type: z.literal("thinking"),
-    text: z.string(),
-    signature: z.string().optional(),
-    encryptedContent: z.string().optional(),
-    redactedData: z.string().optional(),
-    deltas: count.optional(),
+const step = v.variant("type", [
+  v.strictObject({ type: v.literal("text"), text: v.string(), deltas: v.exactOptional(count) }),
+  v.strictObject({
+    type: v.literal("thinking"),
+    text: v.string(),
+    signature: v.exactOptional(v.string()),
+    encryptedContent: v.exactOptional(v.string()),
+    redactedData: v.exactOptional(v.string()),
+    deltas: v.exactOptional(count),
   }),
-  z.strictObject({
-    type: z.literal("tool-calls"),
-    calls: z.array(toolCall),
-    interleave: z.boolean().optional(),
+  v.strictObject({
+    type: v.literal("tool-calls"),
+    calls: v.array(toolCall),
+    interleave: v.exactOptional(v.boolean()),
   }),
 ]);
 
-const finish = z.enum([
+const finish = v.picklist([
   "stop",
   "stop-sequence",
   "length",
@@ -44,55 +67,64 @@ const finish = z.enum([
   "other",
 ]);
 
-const headers = z.record(z.string(), z.string());
+const headers = v.pipe(
+  v.custom<Record<string, string>>(isJsonObject, "expected an object"),
+  v.record(v.string(), v.string()),
+);
 
-const mockScriptSchema = z.strictObject({
-  steps: z.array(step).optional(),
-  finish: finish.optional(),
-  wireFinishReason: z.string().optional(),
-  stopSequence: z.string().optional(),
-  usage: z
-    .strictObject({
-      input: count.optional(),
-      output: count.optional(),
-      cacheRead: count.optional(),
-      cacheWrite: count.optional(),
-      reasoning: count.optional(),
-    })
-    .optional(),
-  model: z.string().optional(),
-  id: z.string().optional(),
-  error: z
-    .strictObject({
-      status: z.number().int().min(400).max(599),
-      body: z.json().optional(),
-      message: z.string().optional(),
-      headers: headers.optional(),
-      retryAfterSeconds: z.number().nonnegative().optional(),
-      retryAfterMs: count.optional(),
-    })
-    .optional(),
-  streamError: z
-    .strictObject({
-      afterChunks: count.optional(),
-      status: z.number().int().optional(),
-      message: z.string().optional(),
-      type: z.string().optional(),
-    })
-    .optional(),
-  headerDelayMs: count.optional(),
-  chunkDelayMs: count.optional(),
-  disconnectAfterChunks: count.optional(),
-  ping: z.boolean().optional(),
-  headers: headers.optional(),
+const mockScriptSchema = fields({
+  steps: v.exactOptional(v.array(step)),
+  finish: v.exactOptional(finish),
+  wireFinishReason: v.exactOptional(v.string()),
+  stopSequence: v.exactOptional(v.string()),
+  usage: v.exactOptional(
+    fields({
+      input: v.exactOptional(count),
+      output: v.exactOptional(count),
+      cacheRead: v.exactOptional(count),
+      cacheWrite: v.exactOptional(count),
+      reasoning: v.exactOptional(count),
+    }),
+  ),
+  model: v.exactOptional(v.string()),
+  id: v.exactOptional(v.string()),
+  error: v.exactOptional(
+    fields({
+      status: v.pipe(v.number(), v.safeInteger(), v.minValue(400), v.maxValue(599)),
+      body: v.exactOptional(json),
+      message: v.exactOptional(v.string()),
+      headers: v.exactOptional(headers),
+      retryAfterSeconds: v.exactOptional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+      retryAfterMs: v.exactOptional(count),
+    }),
+  ),
+  streamError: v.exactOptional(
+    fields({
+      afterChunks: v.exactOptional(count),
+      status: v.exactOptional(v.pipe(v.number(), v.safeInteger())),
+      message: v.exactOptional(v.string()),
+      type: v.exactOptional(v.string()),
+    }),
+  ),
+  headerDelayMs: v.exactOptional(count),
+  chunkDelayMs: v.exactOptional(count),
+  disconnectAfterChunks: v.exactOptional(count),
+  ping: v.exactOptional(v.boolean()),
+  headers: v.exactOptional(headers),
 });
 
 export type ScriptCheck = { ok: true; script: MockScript } | { ok: false; error: string };
 
-/** Validate a script that arrived as JSON; the error names every bad field. */
+/** Validate a script that arrived as JSON; the error names each bad field by path (an object's first unknown key). */
 export function checkMockScript(value: unknown): ScriptCheck {
-  const result = mockScriptSchema.safeParse(value);
-  if (!result.success) return { ok: false, error: `invalid mock script: ${z.prettifyError(result.error)}` };
-  // The schema mirrors MockScript; the checked value is used as is (zod adds no defaults).
-  return { ok: true, script: value as MockScript };
+  const result = v.safeParse(mockScriptSchema, value);
+  if (!result.success) {
+    const problems = result.issues.map(
+      (issue) => `${v.getDotPath(issue) ?? "(top level)"}: ${issue.message}`,
+    );
+    return { ok: false, error: `invalid mock script: ${problems.join("; ")}` };
+  }
+  // The output has the script's own fields only; its type is checked against MockScript here.
+  const script: MockScript = result.output;
+  return { ok: true, script };
 }

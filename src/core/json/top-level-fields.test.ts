@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSeededRandom } from "../routing/seeded-random.js";
-import { scanTopLevelFields } from "./top-level-fields.js";
+import { scanTopLevelFields, TopLevelScan } from "./top-level-fields.js";
 
 const KEYS = ["model", "stream", "metadata"] as const;
 
@@ -228,5 +228,40 @@ describe("scanTopLevelFields", () => {
       const cut = Math.floor(random() * 2);
       expectSame(text.slice(0, at) + pick(corruptions) + text.slice(at + cut));
     }
+  });
+});
+
+describe("TopLevelScan", () => {
+  const text = '{"model":"m","messages":[{"model":"inner"}],"stream":true,"model":"n"}';
+
+  it("stops at the first occurrence of a key, before reading the rest", () => {
+    const scan = new TopLevelScan(Buffer.from(text), ["model", "stream"]);
+    expect(scan.until(0)).toBe(true);
+    expect(scan.done).toBe(false);
+    expect(text.slice(scan.spans[0]!.start, scan.spans[0]!.end)).toBe('"m"');
+    expect(scan.spans[1]).toBeUndefined();
+  });
+
+  it("completes from where it stopped to the same result as one whole scan", () => {
+    const scan = new TopLevelScan(Buffer.from(text), ["model", "stream"]);
+    scan.until(0);
+    expect(scan.complete()).toEqual(scanTopLevelFields(Buffer.from(text), ["model", "stream"]));
+    expect(scan.valid).toBe(true);
+    expect(scan.spans[0]!.count).toBe(2);
+  });
+
+  it("finds a key named first in a body that is broken further on; completing reports the break", () => {
+    const scan = new TopLevelScan(Buffer.from('{"model":"m","messages":[1,]}'), ["model"]);
+    expect(scan.until(0)).toBe(true);
+    expect(scan.complete()).toBeUndefined();
+    expect(scan.done && !scan.valid).toBe(true);
+  });
+
+  it("reports a break met before the key, and walks to the end when the key is absent", () => {
+    expect(new TopLevelScan(Buffer.from('{"x":tru,"model":"m"}'), ["model"]).until(0)).toBe(false);
+    const absent = new TopLevelScan(Buffer.from('{"x":1}'), ["model"]);
+    expect(absent.until(0)).toBe(true);
+    expect(absent.valid).toBe(true);
+    expect(absent.spans[0]).toBeUndefined();
   });
 });

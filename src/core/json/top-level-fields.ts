@@ -275,6 +275,122 @@ function keyEquals(bytes: Buffer, start: number, end: number, escaped: boolean, 
   return true;
 }
 
+const START = 0;
+const MEMBER = 1;
+const END = 2;
+const VALID = 3;
+const INVALID = 4;
+
+/**
+ * The scan as a resumable walk over the top-level members: `until` stops as soon as one key has
+ * been seen (a body that names its model first costs a few bytes to route), `complete` walks the
+ * rest, validating it. Spans reflect what has been walked so far.
+ */
+export class TopLevelScan {
+  readonly spans: (FieldSpan | undefined)[];
+  private readonly scanner: Scanner;
+  private readonly keys: readonly string[];
+  private position = 0;
+  private state = START;
+
+  constructor(bytes: Buffer, keys: readonly string[]) {
+    this.scanner = createScanner(bytes);
+    this.keys = keys;
+    this.spans = keys.map(() => undefined);
+  }
+
+  /** Whether the walk has reached the end (`valid` tells how it ended). */
+  get done(): boolean {
+    return this.state === VALID || this.state === INVALID;
+  }
+
+  /** Whether the whole input was walked and is one JSON object. */
+  get valid(): boolean {
+    return this.state === VALID;
+  }
+
+  /**
+   * Walk until the key at `index` has been seen once or the input ends; false when what was
+   * walked is not JSON. A later duplicate of the key is only seen by `complete`.
+   */
+  until(index: number): boolean {
+    while (!this.done && this.spans[index] === undefined) this.step();
+    return this.state !== INVALID;
+  }
+
+  /** Walk to the end: the spans, or `undefined` when the input is not one JSON object. */
+  complete(): (FieldSpan | undefined)[] | undefined {
+    while (!this.done) this.step();
+    return this.state === VALID ? this.spans : undefined;
+  }
+
+  private step(): void {
+    const { scanner } = this;
+    const bytes = scanner.bytes;
+    let position = this.position;
+    if (this.state === START) {
+      position = skipWhitespace(bytes, position);
+      if (bytes[position] !== OPEN_BRACE) {
+        this.state = INVALID;
+        return;
+      }
+      position = skipWhitespace(bytes, position + 1);
+      if (bytes[position] === CLOSE_BRACE) {
+        this.position = position + 1;
+        this.state = END;
+      } else {
+        this.position = position;
+        this.state = MEMBER;
+      }
+      return;
+    }
+    if (this.state === END) {
+      this.state = skipWhitespace(bytes, position) === bytes.length ? VALID : INVALID;
+      return;
+    }
+    if (bytes[position] !== QUOTE) {
+      this.state = INVALID;
+      return;
+    }
+    const keyStart = position + 1;
+    position = skipString(scanner, keyStart);
+    if (position === -1) {
+      this.state = INVALID;
+      return;
+    }
+    const keyEnd = position - 1;
+    const escapedKey = scanner.sawEscape;
+    position = skipWhitespace(bytes, position);
+    if (bytes[position] !== COLON) {
+      this.state = INVALID;
+      return;
+    }
+    const start = skipWhitespace(bytes, position + 1);
+    position = skipValue(scanner, start);
+    if (position === -1) {
+      this.state = INVALID;
+      return;
+    }
+    const keys = this.keys;
+    for (let index = 0; index < keys.length; index++) {
+      if (keyEquals(bytes, keyStart, keyEnd, escapedKey, keys[index]!)) {
+        this.spans[index] = { start, end: position, count: (this.spans[index]?.count ?? 0) + 1, escapedKey };
+        break;
+      }
+    }
+    position = skipWhitespace(bytes, position);
+    const next = bytes[position];
+    if (next === COMMA) {
+      this.position = skipWhitespace(bytes, position + 1);
+    } else if (next === CLOSE_BRACE) {
+      this.position = position + 1;
+      this.state = END;
+    } else {
+      this.state = INVALID;
+    }
+  }
+}
+
 /**
  * Validate `bytes` as one JSON object and find the values of the top-level members named in
  * `keys` (ASCII names). Returns one entry per key (`undefined` where the key is absent), or
@@ -284,41 +400,5 @@ export function scanTopLevelFields(
   bytes: Buffer,
   keys: readonly string[],
 ): (FieldSpan | undefined)[] | undefined {
-  const scanner = createScanner(bytes);
-  const spans: (FieldSpan | undefined)[] = keys.map(() => undefined);
-  let position = skipWhitespace(bytes, 0);
-  if (bytes[position] !== OPEN_BRACE) return undefined;
-  position = skipWhitespace(bytes, position + 1);
-  if (bytes[position] === CLOSE_BRACE) position++;
-  else {
-    for (;;) {
-      if (bytes[position] !== QUOTE) return undefined;
-      const keyStart = position + 1;
-      position = skipString(scanner, keyStart);
-      if (position === -1) return undefined;
-      const keyEnd = position - 1;
-      const escapedKey = scanner.sawEscape;
-      position = skipWhitespace(bytes, position);
-      if (bytes[position] !== COLON) return undefined;
-      const start = skipWhitespace(bytes, position + 1);
-      position = skipValue(scanner, start);
-      if (position === -1) return undefined;
-      for (let index = 0; index < keys.length; index++) {
-        if (keyEquals(bytes, keyStart, keyEnd, escapedKey, keys[index]!)) {
-          spans[index] = { start, end: position, count: (spans[index]?.count ?? 0) + 1, escapedKey };
-          break;
-        }
-      }
-      position = skipWhitespace(bytes, position);
-      const next = bytes[position];
-      if (next === COMMA) {
-        position = skipWhitespace(bytes, position + 1);
-        continue;
-      }
-      if (next !== CLOSE_BRACE) return undefined;
-      position++;
-      break;
-    }
-  }
-  return skipWhitespace(bytes, position) === bytes.length ? spans : undefined;
+  return new TopLevelScan(bytes, keys).complete();
 }

@@ -71,7 +71,7 @@ export interface RenderedError {
 /** One wire protocol: both directions, requests, responses, streams and errors. */
 export interface ProtocolAdapter {
   readonly protocol: Protocol;
-  /** Validate (zod, at the edge) and decode a client request. Throws LlmuxError("invalid_request"). */
+  /** Validate (valibot, at the edge) and decode a client request. Throws LlmuxError("invalid_request"). */
   decodeRequest(body: unknown, info: InboundRequestInfo, context: CoreContext): DecodedRequest;
   encodeRequest(request: CanonicalRequest, target: UpstreamTarget, context: CoreContext): EncodedRequest;
   decodeResponse(body: unknown, context: CoreContext): CanonicalResponse;

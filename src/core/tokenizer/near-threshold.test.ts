@@ -76,6 +76,34 @@ describe("tokensForThreshold", () => {
     expect(result.method).toBe("estimate");
   });
 
+  it("estimates a long prompt far from every threshold on a sample, within 3 % of the full estimate", () => {
+    const counter = countingCounter();
+    const request = promptOf(100_000);
+    const result = tokensForThreshold(request, threshold, counter);
+    expect(result.method).toBe("sampled-estimate");
+    expect(counter.calls).toBe(0);
+    const full = estimateRequestTokens(request);
+    expect(Math.abs(result.tokens - full) / full).toBeLessThan(0.03);
+  });
+
+  it("takes the full estimate when the sampled one is near a threshold, and counts only within the margin", () => {
+    const request = promptOf(20_000);
+    const full = estimateRequestTokens(request);
+    const counter = countingCounter();
+    // 33 % away: inside the sampled estimate's wider band, outside the exact count's margin.
+    const result = tokensForThreshold(request, Math.round(full * 1.5), counter);
+    expect(result.method).toBe("estimate");
+    expect(result.tokens).toBe(full);
+    expect(counter.calls).toBe(0);
+  });
+
+  it("estimates in full a prompt no longer than sampleChars", () => {
+    const request = promptOf(20_000);
+    const result = tokensForThreshold(request, threshold * 100, undefined, { sampleChars: 1_000_000 });
+    expect(result.method).toBe("estimate");
+    expect(result.tokens).toBe(estimateRequestTokens(request));
+  });
+
   it("reports a sampled count when the prompt is longer than maxExactChars", () => {
     const counter = countingCounter();
     const result = tokensForThreshold(promptOf(10_000), threshold, counter, { maxExactChars: 1_000 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../model/parts.js";
 import type { CanonicalRequest } from "../model/request.js";
@@ -7,6 +8,8 @@ import {
   collectRequestTexts,
   countRequestTokens,
   estimateRequestTokens,
+  sampleEstimatedTokens,
+  sumEstimatedTokens,
 } from "./request-tokens.js";
 import type { TokenCounter } from "./token-counter.js";
 
@@ -187,5 +190,52 @@ describe("countRequestTokens beyond maxExactChars", () => {
     // The fake counter charges one token per character, so the truth is the character count.
     const truth = fixedTokens + chars;
     expect(Math.abs(tokens - truth) / truth).toBeLessThan(0.02);
+  });
+});
+
+describe("the sampled first estimate of a long prompt", () => {
+  const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), "utf8");
+  const english = fixture("english.txt");
+  const chinese = fixture("chinese.txt");
+  const code = `${"export function route(request: Request): Target | undefined {\n  return pools.find((pool) => pool.accepts(request));\n}\n".repeat(40)}`;
+  const json = JSON.stringify(
+    Array.from({ length: 300 }, (_, index) => ({
+      id: `call_${index}`,
+      path: `/src/file-${index}.ts`,
+      ok: true,
+    })),
+  );
+  const user = (text: string): Message => ({ role: "user", content: [{ type: "text", text }] });
+  const relativeError = (prompt: CanonicalRequest) => {
+    const collected = collectRequestTexts(prompt);
+    const full = sumEstimatedTokens(collected);
+    return Math.abs(sampleEstimatedTokens(collected) - full) / full;
+  };
+
+  it("lands within 3 % of the full estimate on a prompt mixing prose, code, JSON and Chinese", () => {
+    const messages = Array.from({ length: 24 }, (_, index) =>
+      user([english, code, json, chinese][index % 4] ?? ""),
+    );
+    const prompt = request({ system: [{ type: "text", text: english.repeat(3) }], messages });
+    expect(collectRequestTexts(prompt).chars).toBeGreaterThan(100_000);
+    expect(relativeError(prompt)).toBeLessThan(0.03);
+  });
+
+  it("reads the whole prompt, not its opening: English first, then as much Chinese", () => {
+    const messages = [
+      ...Array.from({ length: 30 }, () => user(english)),
+      ...Array.from({ length: 30 }, () => user(chinese)),
+    ];
+    expect(relativeError(request({ messages }))).toBeLessThan(0.03);
+  });
+
+  it("reads inside one long text as well: a Chinese passage in the middle of English", () => {
+    const text = `${english.repeat(12)}${chinese.repeat(6)}${english.repeat(12)}`;
+    expect(relativeError(request({ messages: [user(text)] }))).toBeLessThan(0.05);
+  });
+
+  it("is the full estimate for a prompt no longer than the sample", () => {
+    const collected = collectRequestTexts(request({ messages: [user(english), user(chinese)] }));
+    expect(sampleEstimatedTokens(collected, 10_000)).toBe(sumEstimatedTokens(collected));
   });
 });

@@ -84,8 +84,64 @@ describe("loadConfig", () => {
     expect(problems).toContain('routes.default[0]: unknown provider "nope"');
   });
 
-  it("rejects unknown fields so typos do not pass silently", () => {
+  it("rejects unknown fields so typos do not pass silently, naming each on its object", () => {
     expect(problemsOf({ sever: {} })).toContain("(top level): unknown field sever");
+    const problems = problemsOf({
+      server: { hots: "a", prot: 1 },
+      routes: { r: { tiers: [{ target: [] }] } },
+    });
+    expect(problems).toContain("server: unknown fields hots, prot");
+    expect(problems).toContain("routes.r.tiers[0]: unknown field target");
+    expect(problems).toContain("routes.r.tiers[0].targets: required");
+  });
+
+  it("says required for a missing field and names types, never the value, for a wrong one", () => {
+    const problems = problemsOf({
+      server: { adminKey: 123456789, port: 70000, apiKeys: [{ key: "k" }] },
+      providers: {
+        up1: { credentials: [{ id: "k1", apiKey: "sk-secret-value" }], proxy: "sk-secret-proxy" },
+      },
+    });
+    expect(problems).toEqual([
+      "server.port: must be at most 65535",
+      "server.apiKeys[0].tenant: required",
+      "server.adminKey: expected string, received number",
+      "providers.up1.kind: required",
+      "providers.up1.proxy: expected an http:// or https:// URL",
+    ]);
+    expect(problems.join("\n")).not.toMatch(/123456789|secret/);
+  });
+
+  it("refuses a list where a mapping belongs, and a mapping where a list belongs", () => {
+    expect(problemsOf({ server: [] })).toEqual(["server: expected object, received array"]);
+    expect(problemsOf({ providers: ["up1"] })).toEqual(["providers: expected object, received array"]);
+    expect(problemsOf({ routes: { default: "up1/m1" } })).toEqual([
+      "routes.default: expected array or object, received string",
+    ]);
+  });
+
+  it("reports the problem inside the form a value took (route tiers, model entries, tenant keys)", () => {
+    const problems = problemsOf({
+      providers: { up1: { kind: "demo", models: { m1: { upstream: 5 } } } },
+      routes: {
+        default: { tiers: [{ mode: "random", targets: ["up1/m1", { target: "up1/m1", weight: -1 }] }] },
+      },
+    });
+    expect(problems).toEqual([
+      "providers.up1.models.m1.upstream: expected string, received number",
+      'routes.default.tiers[0].mode: expected one of "priority", "round-robin", "weighted"',
+      "routes.default.tiers[0].targets[1].weight: must be at least 0",
+    ]);
+  });
+
+  it("fills in the defaults of sections left out or left empty", () => {
+    const config = validateConfig({ router: {}, failover: { maxAttempts: 2 } }, "x", { env: {} });
+    expect(config.router.sticky).toEqual({ enabled: true, idleTtlMs: 3_600_000 });
+    expect(config.router.longContextThreshold).toBe(180_000);
+    expect(config.failover).toMatchObject({ maxAttempts: 2, deadlineMs: 120_000, queueTimeoutMs: 30_000 });
+    expect(config.server).toMatchObject({ host: "127.0.0.1", port: 8700, requestTimeoutMs: 0 });
+    expect(config.quota.dailyResetUtc).toBe("00:00");
+    expect(config.logging.level).toBe("info");
   });
 
   it("reads JSON files too, and reports unreadable YAML clearly", () => {

@@ -1,215 +1,219 @@
-import { z } from "zod";
+import * as v from "valibot";
+import { closedObject, mapping } from "./closed-object.js";
 
-const positiveInt = z.number().int().positive();
+const positiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const nonNegativeInt = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
-export const timeoutsSchema = z
-  .object({
-    connectMs: positiveInt.optional(),
-    firstByteMs: positiveInt.optional(),
-    idleMs: positiveInt.optional(),
-    totalMs: positiveInt.optional(),
-  })
-  .strict();
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
 
-export const providerKindSchema = z.enum(["openai-chat", "openai-responses", "anthropic", "gemini", "demo"]);
+const httpUrl = v.pipe(v.string(), v.check(isHttpUrl, "expected an http:// or https:// URL"));
 
-const proxyUrl = z.url({ protocol: /^https?$/ });
+export const timeoutsSchema = closedObject({
+  connectMs: v.optional(positiveInt),
+  firstByteMs: v.optional(positiveInt),
+  idleMs: v.optional(positiveInt),
+  totalMs: v.optional(positiveInt),
+});
 
-const credentialSchema = z
-  .object({
-    id: z.string().min(1),
-    apiKey: z.string().min(1).optional(),
+export const providerKindSchema = v.picklist([
+  "openai-chat",
+  "openai-responses",
+  "anthropic",
+  "gemini",
+  "demo",
+]);
+
+const credentialSchema = v.pipe(
+  closedObject({
+    id: nonEmpty,
+    apiKey: v.optional(nonEmpty),
     /** A JSON file with access_token / refresh_token / expires_at, refreshed by llmux. */
-    tokenFile: z.string().min(1).optional(),
-    maxConcurrency: positiveInt.optional(),
-    rpm: positiveInt.optional(),
-    group: z.string().min(1).optional(),
-    proxy: proxyUrl.optional(),
-  })
-  .strict()
-  .superRefine((credential, context) => {
-    if (credential.apiKey === undefined && credential.tokenFile === undefined) {
-      context.addIssue({ code: "custom", path: ["apiKey"], message: "required (or tokenFile)" });
-    }
-    if (credential.apiKey !== undefined && credential.tokenFile !== undefined) {
-      context.addIssue({
-        code: "custom",
-        path: ["tokenFile"],
-        message: "give apiKey or tokenFile, not both",
-      });
-    }
-  });
+    tokenFile: v.optional(nonEmpty),
+    maxConcurrency: v.optional(positiveInt),
+    rpm: v.optional(positiveInt),
+    group: v.optional(nonEmpty),
+    proxy: v.optional(httpUrl),
+  }),
+  v.forward(
+    v.check(
+      (credential) => credential.apiKey !== undefined || credential.tokenFile !== undefined,
+      "required (or tokenFile)",
+    ),
+    ["apiKey"],
+  ),
+  v.forward(
+    v.check(
+      (credential) => credential.apiKey === undefined || credential.tokenFile === undefined,
+      "give apiKey or tokenFile, not both",
+    ),
+    ["tokenFile"],
+  ),
+);
 
-export const capabilitySchema = z.enum(["tools", "vision", "reasoning"]);
+export const capabilitySchema = v.picklist(["tools", "vision", "reasoning"]);
 
-const modelEntrySchema = z
-  .object({
-    upstream: z.string().min(1).optional(),
-    context: positiveInt.optional(),
-    maxOutput: positiveInt.optional(),
-    capabilities: z.array(capabilitySchema).optional(),
-  })
-  .strict();
+const modelEntrySchema = closedObject({
+  upstream: v.optional(nonEmpty),
+  context: v.optional(positiveInt),
+  maxOutput: v.optional(positiveInt),
+  capabilities: v.optional(v.array(capabilitySchema)),
+});
 
 /** `models: [m1, m2]` or `models: { m1: { upstream: real-name } }`; names may be globs (`claude-*`). */
-const modelsSchema = z.union([
-  z.array(z.string().min(1)),
-  z.record(z.string().min(1), modelEntrySchema.nullable()),
-]);
+const modelsSchema = v.union([v.array(nonEmpty), mapping(v.record(nonEmpty, v.nullable(modelEntrySchema)))]);
 
-export const providerSchema = z
-  .object({
-    kind: providerKindSchema,
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    credentials: z.array(credentialSchema).default([]),
-    models: modelsSchema.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    /** Header carrying the credential, e.g. `api-key` (Azure); default per kind. */
-    authHeader: z.string().min(1).optional(),
-    /** Prefix before the credential in that header, e.g. `Bearer ` (default for OpenAI kinds). */
-    authPrefix: z.string().optional(),
-    proxy: proxyUrl.optional(),
-    /** OAuth token endpoint for credentials with a tokenFile. */
-    oauth: z
-      .object({
-        tokenEndpoint: z.url({ protocol: /^https?$/ }),
-        clientId: z.string().min(1).optional(),
-        clientSecret: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    timeouts: timeoutsSchema.optional(),
-  })
-  .strict();
+export const providerSchema = closedObject({
+  kind: providerKindSchema,
+  baseUrl: v.optional(httpUrl),
+  credentials: v.optional(v.array(credentialSchema), []),
+  models: v.optional(modelsSchema),
+  headers: v.optional(mapping(v.record(v.string(), v.string()))),
+  /** Header carrying the credential, e.g. `api-key` (Azure); default per kind. */
+  authHeader: v.optional(nonEmpty),
+  /** Prefix before the credential in that header, e.g. `Bearer ` (default for OpenAI kinds). */
+  authPrefix: v.optional(v.string()),
+  proxy: v.optional(httpUrl),
+  /** OAuth token endpoint for credentials with a tokenFile. */
+  oauth: v.optional(
+    closedObject({
+      tokenEndpoint: httpUrl,
+      clientId: v.optional(nonEmpty),
+      clientSecret: v.optional(nonEmpty),
+    }),
+  ),
+  timeouts: v.optional(timeoutsSchema),
+});
 
 /** `provider/model`; the model part may be `*` (the client's model name). */
-const targetSchema = z.string().regex(/^[^/\s]+\/\S+$/, "expected a provider/model target");
+const targetSchema = v.pipe(v.string(), v.regex(/^[^/\s]+\/\S+$/, "expected a provider/model target"));
 
-const tierTargetSchema = z.union([
+const tierTargetSchema = v.union([
   targetSchema,
-  z
-    .object({
-      target: targetSchema,
-      priority: z.number().int().optional(),
-      weight: z.number().min(0).optional(),
-    })
-    .strict(),
+  closedObject({
+    target: targetSchema,
+    priority: v.optional(v.pipe(v.number(), v.safeInteger())),
+    weight: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  }),
 ]);
 
-const tierSchema = z
-  .object({
-    mode: z.enum(["priority", "round-robin", "weighted"]).default("priority"),
-    backup: z.boolean().default(false),
-    targets: z.array(tierTargetSchema).min(1),
-  })
-  .strict();
+const tierSchema = closedObject({
+  mode: v.optional(v.picklist(["priority", "round-robin", "weighted"]), "priority"),
+  backup: v.optional(v.boolean(), false),
+  targets: v.pipe(v.array(tierTargetSchema), v.minLength(1)),
+});
 
 /** A route: a plain list of targets (one priority tier), or tiers. */
-const routeSchema = z.union([
-  z.array(targetSchema).min(1),
-  z.object({ tiers: z.array(tierSchema).min(1) }).strict(),
+const routeSchema = v.union([
+  v.pipe(v.array(targetSchema), v.minLength(1)),
+  closedObject({ tiers: v.pipe(v.array(tierSchema), v.minLength(1)) }),
 ]);
 
-const ruleSchema = z
-  .object({
-    name: z.string().min(1),
-    route: z.string().min(1),
-    when: z
-      .object({
-        model: z.string().min(1).optional(),
-        header: z.record(z.string().min(1), z.string()).optional(),
-        tenant: z.string().min(1).optional(),
-        minTokens: z.number().int().min(0).optional(),
-        maxTokens: z.number().int().min(0).optional(),
-        images: z.boolean().optional(),
-        tools: z.boolean().optional(),
-        reasoning: z.boolean().optional(),
-      })
-      .strict(),
-  })
-  .strict();
+const ruleSchema = closedObject({
+  name: nonEmpty,
+  route: nonEmpty,
+  when: closedObject({
+    model: v.optional(nonEmpty),
+    header: v.optional(mapping(v.record(nonEmpty, v.string()))),
+    tenant: v.optional(nonEmpty),
+    minTokens: v.optional(nonNegativeInt),
+    maxTokens: v.optional(nonNegativeInt),
+    images: v.optional(v.boolean()),
+    tools: v.optional(v.boolean()),
+    reasoning: v.optional(v.boolean()),
+  }),
+});
 
-const routerSchema = z
-  .object({
-    longContextThreshold: positiveInt.default(180_000),
-    /** Model-name globs of the small side calls coding agents make. */
-    backgroundModels: z.array(z.string().min(1)).optional(),
-    rules: z.array(ruleSchema).default([]),
-    sticky: z
-      .object({ enabled: z.boolean().default(true), idleTtlMs: positiveInt.default(3_600_000) })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
+const routerSchema = closedObject({
+  longContextThreshold: v.optional(positiveInt, 180_000),
+  /** Model-name globs of the small side calls coding agents make. */
+  backgroundModels: v.optional(v.array(nonEmpty)),
+  rules: v.optional(v.array(ruleSchema), []),
+  sticky: v.optional(
+    closedObject({
+      enabled: v.optional(v.boolean(), true),
+      idleTtlMs: v.optional(positiveInt, 3_600_000),
+    }),
+    {},
+  ),
+});
 
-export const configSchema = z
-  .object({
-    server: z
-      .object({
-        host: z.string().min(1).default("127.0.0.1"),
-        port: z.number().int().min(0).max(65535).default(8700),
-        /** Inbound keys: a key, or `{ key, tenant }` to name who uses it (router rules match on tenant). */
-        apiKeys: z
-          .array(
-            z.union([
-              z.string().min(1, "must not be empty"),
-              z.object({ key: z.string().min(1, "must not be empty"), tenant: z.string().min(1) }).strict(),
-            ]),
-          )
-          .optional(),
-        adminKey: z.string().min(1).optional(),
-        bodyLimitBytes: positiveInt.default(32 * 1024 * 1024),
-        headersTimeoutMs: positiveInt.default(30_000),
-        /** Longest gap while a request body arrives (a stalled body gets a 408). */
-        bodyTimeoutMs: positiveInt.default(30_000),
-        keepAliveTimeoutMs: positiveInt.default(65_000),
-        requestTimeoutMs: z.number().int().min(0).default(0),
-        shutdownGraceMs: z.number().int().min(0).default(10_000),
-      })
-      .strict()
-      .prefault({}),
-    providers: z
-      .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -"), providerSchema)
-      .default({}),
-    routes: z.record(z.string().min(1), routeSchema).default({}),
-    /** Model name (or glob) -> route name or provider/model. */
-    aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
-    router: routerSchema.prefault({}),
-    timeouts: timeoutsSchema.prefault({}),
-    /** Credential groups; a group's proxy applies to its credentials that set none. */
-    groups: z.record(z.string().min(1), z.object({ proxy: proxyUrl.optional() }).strict()).default({}),
-    failover: z
-      .object({
-        maxAttempts: positiveInt.default(6),
-        deadlineMs: positiveInt.default(120_000),
-        backoffBaseMs: positiveInt.default(250),
-        backoffMaxMs: positiveInt.default(5_000),
-        /** How long a request may wait for a free concurrency/rpm permit before a 429. */
-        queueTimeoutMs: z.number().int().min(0).default(30_000),
-      })
-      .strict()
-      .prefault({}),
-    quota: z
-      .object({
-        dailyResetUtc: z
-          .string()
-          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM")
-          .default("00:00"),
-      })
-      .strict()
-      .prefault({}),
-    dataDir: z.string().min(1).optional(),
-    logging: z
-      .object({
-        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
+/**
+ * The configuration file. Defaults of nested objects go through their schema (`{}` fills in each
+ * field's default), so a missing `server:` and an empty one are the same.
+ */
+export const configSchema = closedObject({
+  server: v.optional(
+    closedObject({
+      host: v.optional(nonEmpty, "127.0.0.1"),
+      port: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(65535)), 8700),
+      /** Inbound keys: a key, or `{ key, tenant }` to name who uses it (router rules match on tenant). */
+      apiKeys: v.optional(v.array(v.union([nonEmpty, closedObject({ key: nonEmpty, tenant: nonEmpty })]))),
+      adminKey: v.optional(nonEmpty),
+      bodyLimitBytes: v.optional(positiveInt, 32 * 1024 * 1024),
+      headersTimeoutMs: v.optional(positiveInt, 30_000),
+      /** Longest gap while a request body arrives (a stalled body gets a 408). */
+      bodyTimeoutMs: v.optional(positiveInt, 30_000),
+      keepAliveTimeoutMs: v.optional(positiveInt, 65_000),
+      requestTimeoutMs: v.optional(nonNegativeInt, 0),
+      shutdownGraceMs: v.optional(nonNegativeInt, 10_000),
+    }),
+    {},
+  ),
+  providers: v.optional(
+    mapping(
+      v.record(
+        v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -")),
+        providerSchema,
+      ),
+    ),
+    {},
+  ),
+  routes: v.optional(mapping(v.record(nonEmpty, routeSchema)), {}),
+  /** Model name (or glob) -> route name or provider/model. */
+  aliases: v.optional(mapping(v.record(nonEmpty, nonEmpty)), {}),
+  router: v.optional(routerSchema, {}),
+  timeouts: v.optional(timeoutsSchema, {}),
+  /** Credential groups; a group's proxy applies to its credentials that set none. */
+  groups: v.optional(mapping(v.record(nonEmpty, closedObject({ proxy: v.optional(httpUrl) }))), {}),
+  failover: v.optional(
+    closedObject({
+      maxAttempts: v.optional(positiveInt, 6),
+      deadlineMs: v.optional(positiveInt, 120_000),
+      backoffBaseMs: v.optional(positiveInt, 250),
+      backoffMaxMs: v.optional(positiveInt, 5_000),
+      /** How long a request may wait for a free concurrency/rpm permit before a 429. */
+      queueTimeoutMs: v.optional(nonNegativeInt, 30_000),
+    }),
+    {},
+  ),
+  quota: v.optional(
+    closedObject({
+      dailyResetUtc: v.optional(
+        v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM")),
+        "00:00",
+      ),
+    }),
+    {},
+  ),
+  dataDir: v.optional(nonEmpty),
+  logging: v.optional(
+    closedObject({
+      level: v.optional(v.picklist(["trace", "debug", "info", "warn", "error", "fatal", "silent"]), "info"),
+    }),
+    {},
+  ),
+});
 
-export type ConfigInput = z.input<typeof configSchema>;
-export type LlmuxConfig = z.output<typeof configSchema>;
-export type ProviderConfig = z.output<typeof providerSchema>;
-export type ProviderKind = z.output<typeof providerKindSchema>;
-export type TimeoutsConfig = z.output<typeof timeoutsSchema>;
+export type ConfigInput = v.InferInput<typeof configSchema>;
+export type LlmuxConfig = v.InferOutput<typeof configSchema>;
+export type ProviderConfig = v.InferOutput<typeof providerSchema>;
+export type ProviderKind = v.InferOutput<typeof providerKindSchema>;
+export type TimeoutsConfig = v.InferOutput<typeof timeoutsSchema>;

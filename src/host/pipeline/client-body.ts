@@ -1,5 +1,5 @@
 import { parseJsonOrThrow, safeParseJson } from "../../core/json/safe-parse.js";
-import { type FieldSpan, scanTopLevelFields } from "../../core/json/top-level-fields.js";
+import { type FieldSpan, TopLevelScan } from "../../core/json/top-level-fields.js";
 import { LlmuxError } from "../../core/model/errors.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../core/model/json.js";
 
@@ -15,37 +15,79 @@ export function parseClientBody(raw: Buffer): JsonObject {
 }
 
 /**
- * The client's JSON body, read only as far as the request needs. On arrival it is validated and
- * its top-level `model`, `stream` and session fields located by a byte scan (no tree is built);
- * the whole object is parsed on first use of `parsed` (decoding, classification, a Gemini
- * count). A passthrough request whose model needs no classification never parses it. A body
- * that is not a JSON object gets the same 400 as before, from a full parse.
+ * The client's JSON body, read only as far as the request needs. Its top-level members are
+ * walked by a validating byte scan (no tree is built) only as far as a field asked for: routing
+ * usually needs only `model`, which clients send first. The whole object is parsed on first use
+ * of `parsed` (decoding, classification, a Gemini count), and a body that is passed through is
+ * scanned to its end first (`validate`). A passthrough request whose model needs no
+ * classification never parses the body; a converted one never scans past its model. A body
+ * that is not a JSON object gets the same 400 either way, from a full parse.
  */
 export class ClientBody {
   readonly raw: Buffer;
   private object: JsonObject | undefined;
-  private readonly spans: readonly (FieldSpan | undefined)[] | undefined;
+  private readonly scan: TopLevelScan | undefined;
+  /** The `model` a caller read before the scan had seen the rest of the body. */
+  private firstModel: JsonValue | undefined;
 
   /** `parseNow`: the whole body will be needed (every target converts): parse at once, no scan. */
   constructor(raw: Buffer, parseNow = false) {
     this.raw = raw;
-    this.spans = parseNow ? undefined : scanTopLevelFields(raw, FIELDS);
-    // Not an object (or not JSON): the full parse throws the exact error.
-    if (this.spans === undefined) this.object = parseClientBody(raw);
+    if (parseNow) this.object = parseClientBody(raw);
+    else this.scan = new TopLevelScan(raw, FIELDS);
   }
 
   /** The whole body as an object, parsed on first use. */
   get parsed(): JsonObject {
-    this.object ??= parseClientBody(this.raw);
+    if (this.object === undefined) {
+      const object = parseClientBody(this.raw);
+      this.checkModel(object.model);
+      this.object = object;
+    }
     return this.object;
+  }
+
+  /** Throws the full parse's 400 unless the whole body is one JSON object (passthrough calls it before sending). */
+  validate(): void {
+    if (this.object !== undefined) return;
+    const spans = this.scan?.complete();
+    if (spans === undefined) {
+      this.object = parseClientBody(this.raw);
+      return;
+    }
+    const model = spans[0];
+    if (model !== undefined && model.count > 1) this.checkModel(this.valueAt(model));
   }
 
   /** A top-level member's value; `undefined` when absent. */
   field(name: ClientBodyField): JsonValue | undefined {
     const object = this.object;
     if (object !== undefined) return Object.hasOwn(object, name) ? object[name] : undefined;
-    const span = this.spans?.[FIELDS.indexOf(name)];
+    const index = FIELDS.indexOf(name);
+    const scan = this.scan as TopLevelScan;
+    const found = index === 0 ? scan.until(0) : scan.complete() !== undefined;
+    // Not an object (or not JSON): the full parse throws the exact error.
+    if (!found) return this.parsed[name];
+    const span = scan.spans[index];
     if (span === undefined) return undefined;
+    const value = this.valueAt(span);
+    if (index === 0 && span.count === 1) this.firstModel = value;
+    return value;
+  }
+
+  /**
+   * A request routed on the first `model` of a body that names it again differently would go
+   * where it did not ask to (JSON.parse, and upstreams, keep the last): refused.
+   */
+  private checkModel(last: JsonValue | undefined): void {
+    if (this.firstModel !== undefined && last !== this.firstModel) {
+      throw new LlmuxError("invalid_request", "model: given more than once, with different values", {
+        param: "model",
+      });
+    }
+  }
+
+  private valueAt(span: FieldSpan): JsonValue | undefined {
     const value = safeParseJson(this.raw.toString("utf8", span.start, span.end));
     return value.ok ? (value.value as JsonValue) : undefined;
   }
@@ -56,7 +98,7 @@ export class ClientBody {
    * model more than once or not at all.
    */
   withModel(model: string): Buffer | string {
-    const span = this.spans?.[0];
+    const span = this.scan?.complete()?.[0];
     if (span !== undefined && span.count === 1) {
       return Buffer.concat([
         this.raw.subarray(0, span.start),

@@ -55,13 +55,11 @@ export async function handleGenerate(
   raw: Buffer,
   info: InboundRequestInfo,
 ): Promise<void> {
-  // Validated and its model and stream read by a scan; parsed only when decoding needs it.
-  // When no provider speaks the client's protocol, every request converts: parse at once.
+  // Its model read by a scan; parsed only when decoding needs it, scanned in full only when it is
+  // passed through. When no provider speaks the client's protocol, every request converts: parse at once.
   const body = new ClientBody(raw, !canPassThrough(app, context.protocol));
   const clientModel = clientModelOf(body, info);
-  const stream = info.stream ?? body.field("stream") === true;
   context.log.model = clientModel;
-  context.log.stream = stream;
 
   const client = ADAPTERS[context.protocol];
   // Decoded once, on first need: passthrough traffic that needs no classification never pays for it.
@@ -106,6 +104,8 @@ export async function handleGenerate(
     context.log.upstreamProtocol = upstreamProtocol;
     if (upstreamProtocol === context.protocol) {
       context.log.mode = "passthrough";
+      const stream = info.stream ?? decoded?.stream ?? body.field("stream") === true;
+      context.log.stream = stream;
       return attemptPassthrough(
         app,
         context,
@@ -115,6 +115,7 @@ export async function handleGenerate(
     }
     context.log.mode = "converted";
     const { request, responseId } = convertedRequest();
+    context.log.stream = request.stream;
     const plan: ConvertedPlan = { client, upstream: ADAPTERS[upstreamProtocol], request, clientModel };
     if (responseId !== undefined) {
       plan.responseId = responseId;

@@ -92,6 +92,8 @@ export async function attemptPassthrough(
   plan: PassthroughPlan,
   attempt: Attempt,
 ): Promise<AttemptResult> {
+  // Nothing malformed goes upstream: a body not yet walked to its end is checked now (a 400 to the client).
+  plan.body.validate();
   const protocol = context.protocol;
   const { provider, target, credential } = attempt;
   let upstream: UpstreamResponse;

@@ -75,14 +75,19 @@ function classifierInputsOf(app: App): { thresholds: number[]; routeNames: Set<s
   return inputs;
 }
 
-/** Every token count a decision compares with: counted exactly only near one of them. */
+/**
+ * Every token count a decision compares with (the long-context threshold, rule bounds, the
+ * declared context windows): the prompt is counted exactly only near one of them.
+ */
 function tokenThresholds(app: App): number[] {
-  const thresholds = [app.config.router.longContextThreshold];
+  const thresholds = new Set([app.config.router.longContextThreshold]);
   for (const rule of app.config.router.rules) {
-    if (rule.when.minTokens !== undefined) thresholds.push(rule.when.minTokens);
-    if (rule.when.maxTokens !== undefined) thresholds.push(rule.when.maxTokens);
+    if (rule.when.minTokens !== undefined) thresholds.add(rule.when.minTokens);
+    if (rule.when.maxTokens !== undefined) thresholds.add(rule.when.maxTokens);
   }
-  return thresholds;
+  for (const provider of app.config.providers.values())
+    for (const model of provider.models) if (model.context !== undefined) thresholds.add(model.context);
+  return [...thresholds];
 }
 
 /** Per configuration: whether any rule or category route exists (computed once). */

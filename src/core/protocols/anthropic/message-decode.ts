@@ -14,13 +14,13 @@ import type {
 } from "../../model/parts.js";
 import { assertNever } from "../../model/protocol.js";
 import { uncarrySignature } from "../../model/reasoning-carry.js";
+import { parseAt } from "../shared/validate.js";
 import {
   type AnthropicCacheControlWire,
   type AnthropicMessageWire,
   type AnyBlockWire,
   documentBlockSchema,
   imageBlockSchema,
-  parseAt,
   redactedThinkingBlockSchema,
   textBlockSchema,
   thinkingBlockSchema,

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { LlmuxError } from "../../model/errors.js";
+import * as v from "valibot";
+import { jsonObject, nonEmptyString, parseAt } from "../shared/validate.js";
 
 /**
  * The Messages API request as a client sends it, checked at the wire edge. Lenient: unknown
@@ -10,161 +10,135 @@ import { LlmuxError } from "../../model/errors.js";
  * error messages still name the exact path.
  */
 
-const jsonObject = z.record(z.string(), z.json());
-
-export const cacheControlSchema = z.looseObject({
-  type: z.literal("ephemeral"),
-  ttl: z.string().nullish(),
+export const cacheControlSchema = v.looseObject({
+  type: v.literal("ephemeral"),
+  ttl: v.nullish(v.string()),
 });
 
-export const textBlockSchema = z.looseObject({
-  type: z.literal("text"),
-  text: z.string(),
-  cache_control: cacheControlSchema.nullish(),
+export const textBlockSchema = v.looseObject({
+  type: v.literal("text"),
+  text: v.string(),
+  cache_control: v.nullish(cacheControlSchema),
 });
 
-const base64Source = z.looseObject({ type: z.literal("base64"), media_type: z.string(), data: z.string() });
-const urlSource = z.looseObject({ type: z.literal("url"), url: z.string().min(1) });
-const fileSource = z.looseObject({ type: z.literal("file"), file_id: z.string().min(1) });
-const textSource = z.looseObject({
-  type: z.literal("text"),
-  data: z.string(),
-  media_type: z.string().nullish(),
+const base64Source = v.looseObject({ type: v.literal("base64"), media_type: v.string(), data: v.string() });
+const urlSource = v.looseObject({ type: v.literal("url"), url: nonEmptyString });
+const fileSource = v.looseObject({ type: v.literal("file"), file_id: nonEmptyString });
+const textSource = v.looseObject({
+  type: v.literal("text"),
+  data: v.string(),
+  media_type: v.nullish(v.string()),
 });
-const contentSource = z.looseObject({
-  type: z.literal("content"),
-  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]),
-});
-
-export const imageBlockSchema = z.looseObject({
-  type: z.literal("image"),
-  source: z.discriminatedUnion("type", [base64Source, urlSource, fileSource]),
-  cache_control: cacheControlSchema.nullish(),
+const contentSource = v.looseObject({
+  type: v.literal("content"),
+  content: v.union([v.string(), v.array(v.looseObject({ type: v.string() }))]),
 });
 
-export const documentBlockSchema = z.looseObject({
-  type: z.literal("document"),
-  source: z.discriminatedUnion("type", [base64Source, urlSource, fileSource, textSource, contentSource]),
-  title: z.string().nullish(),
-  cache_control: cacheControlSchema.nullish(),
+export const imageBlockSchema = v.looseObject({
+  type: v.literal("image"),
+  source: v.variant("type", [base64Source, urlSource, fileSource]),
+  cache_control: v.nullish(cacheControlSchema),
 });
 
-export const toolUseBlockSchema = z.looseObject({
-  type: z.literal("tool_use"),
-  id: z.string(),
-  name: z.string().min(1),
+export const documentBlockSchema = v.looseObject({
+  type: v.literal("document"),
+  source: v.variant("type", [base64Source, urlSource, fileSource, textSource, contentSource]),
+  title: v.nullish(v.string()),
+  cache_control: v.nullish(cacheControlSchema),
+});
+
+export const toolUseBlockSchema = v.looseObject({
+  type: v.literal("tool_use"),
+  id: v.string(),
+  name: nonEmptyString,
   input: jsonObject,
-  cache_control: cacheControlSchema.nullish(),
+  cache_control: v.nullish(cacheControlSchema),
 });
 
-export const toolResultBlockSchema = z.looseObject({
-  type: z.literal("tool_result"),
-  tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).nullish(),
-  is_error: z.boolean().nullish(),
-  cache_control: cacheControlSchema.nullish(),
+export const toolResultBlockSchema = v.looseObject({
+  type: v.literal("tool_result"),
+  tool_use_id: v.string(),
+  content: v.nullish(v.union([v.string(), v.array(v.looseObject({ type: v.string() }))])),
+  is_error: v.nullish(v.boolean()),
+  cache_control: v.nullish(cacheControlSchema),
 });
 
-export const thinkingBlockSchema = z.looseObject({
-  type: z.literal("thinking"),
-  thinking: z.string(),
-  signature: z.string().nullish(),
+export const thinkingBlockSchema = v.looseObject({
+  type: v.literal("thinking"),
+  thinking: v.string(),
+  signature: v.nullish(v.string()),
 });
 
-export const redactedThinkingBlockSchema = z.looseObject({
-  type: z.literal("redacted_thinking"),
-  data: z.string(),
+export const redactedThinkingBlockSchema = v.looseObject({
+  type: v.literal("redacted_thinking"),
+  data: v.string(),
 });
 
 /** Any content block: only its `type` is checked here. */
-export const anyBlockSchema = z.looseObject({ type: z.string() });
+export const anyBlockSchema = v.looseObject({ type: v.string() });
 
-const messageSchema = z.looseObject({
-  role: z.enum(["user", "assistant", "system"]),
-  content: z.union([z.string(), z.array(anyBlockSchema)]),
+const messageSchema = v.looseObject({
+  role: v.picklist(["user", "assistant", "system"]),
+  content: v.union([v.string(), v.array(anyBlockSchema)]),
 });
 
-export const toolSchema = z.looseObject({
-  name: z.string().min(1),
-  type: z.string().nullish(),
-  description: z.string().nullish(),
-  input_schema: jsonObject.nullish(),
-  cache_control: cacheControlSchema.nullish(),
-  defer_loading: z.boolean().nullish(),
-  strict: z.boolean().nullish(),
+export const toolSchema = v.looseObject({
+  name: nonEmptyString,
+  type: v.nullish(v.string()),
+  description: v.nullish(v.string()),
+  input_schema: v.nullish(jsonObject),
+  cache_control: v.nullish(cacheControlSchema),
+  defer_loading: v.nullish(v.boolean()),
+  strict: v.nullish(v.boolean()),
 });
 
-const disableParallel = { disable_parallel_tool_use: z.boolean().nullish() };
-const toolChoiceSchema = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("auto"), ...disableParallel }),
-  z.looseObject({ type: z.literal("any"), ...disableParallel }),
-  z.looseObject({ type: z.literal("tool"), name: z.string().min(1), ...disableParallel }),
-  z.looseObject({ type: z.literal("none") }),
+const disableParallel = { disable_parallel_tool_use: v.nullish(v.boolean()) };
+const toolChoiceSchema = v.variant("type", [
+  v.looseObject({ type: v.literal("auto"), ...disableParallel }),
+  v.looseObject({ type: v.literal("any"), ...disableParallel }),
+  v.looseObject({ type: v.literal("tool"), name: nonEmptyString, ...disableParallel }),
+  v.looseObject({ type: v.literal("none") }),
 ]);
 
-const thinkingSchema = z.looseObject({
-  type: z.string(),
-  budget_tokens: z.number().int().nullish(),
-  display: z.string().nullish(),
+const thinkingSchema = v.looseObject({
+  type: v.string(),
+  budget_tokens: v.nullish(v.pipe(v.number(), v.integer())),
+  display: v.nullish(v.string()),
 });
 
-export const jsonSchemaFormatSchema = z.looseObject({ type: z.literal("json_schema"), schema: jsonObject });
+export const jsonSchemaFormatSchema = v.looseObject({ type: v.literal("json_schema"), schema: jsonObject });
 
-const outputConfigSchema = z.looseObject({
-  effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullish(),
-  format: jsonSchemaFormatSchema.nullish(),
+const outputConfigSchema = v.looseObject({
+  effort: v.nullish(v.picklist(["low", "medium", "high", "xhigh", "max"])),
+  format: v.nullish(jsonSchemaFormatSchema),
 });
 
-export const requestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(messageSchema),
-  system: z.union([z.string(), z.array(textBlockSchema)]).nullish(),
+export const requestSchema = v.looseObject({
+  model: nonEmptyString,
+  messages: v.array(messageSchema),
+  system: v.nullish(v.union([v.string(), v.array(textBlockSchema)])),
   /** Required by /v1/messages, absent on /v1/messages/count_tokens: the decoder serves both. */
-  max_tokens: z.number().int().positive().nullish(),
-  stop_sequences: z.array(z.string()).nullish(),
-  stream: z.boolean().nullish(),
-  temperature: z.number().min(0).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  top_k: z.number().int().min(0).nullish(),
-  tools: z.array(toolSchema).nullish(),
-  tool_choice: toolChoiceSchema.nullish(),
-  thinking: thinkingSchema.nullish(),
-  output_config: outputConfigSchema.nullish(),
-  output_format: jsonSchemaFormatSchema.nullish(),
-  metadata: z.looseObject({ user_id: z.string().nullish() }).nullish(),
+  max_tokens: v.nullish(v.pipe(v.number(), v.integer(), v.gtValue(0))),
+  stop_sequences: v.nullish(v.array(v.string())),
+  stream: v.nullish(v.boolean()),
+  temperature: v.nullish(v.pipe(v.number(), v.minValue(0))),
+  top_p: v.nullish(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  top_k: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  tools: v.nullish(v.array(toolSchema)),
+  tool_choice: v.nullish(toolChoiceSchema),
+  thinking: v.nullish(thinkingSchema),
+  output_config: v.nullish(outputConfigSchema),
+  output_format: v.nullish(jsonSchemaFormatSchema),
+  metadata: v.nullish(v.looseObject({ user_id: v.nullish(v.string()) })),
 });
 
-export type AnthropicRequestWire = z.infer<typeof requestSchema>;
-export type AnthropicMessageWire = z.infer<typeof messageSchema>;
-export type AnthropicToolWire = z.infer<typeof toolSchema>;
-export type AnthropicToolChoiceWire = z.infer<typeof toolChoiceSchema>;
-export type AnthropicThinkingWire = z.infer<typeof thinkingSchema>;
-export type AnthropicCacheControlWire = z.infer<typeof cacheControlSchema>;
-export type AnyBlockWire = z.infer<typeof anyBlockSchema>;
-
-/** `messages[2].content[0].text` from a zod issue path. */
-export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  let text = prefix;
-  for (const key of path) {
-    if (typeof key === "number") text += `[${key}]`;
-    else text += text === "" ? String(key) : `.${String(key)}`;
-  }
-  return text === "" ? "body" : text;
-}
-
-/** The first issue of a failed parse, as an `invalid_request` naming the path. */
-function toInvalidRequest(prefix: string, error: z.ZodError): LlmuxError {
-  const issue = error.issues[0];
-  const param = formatPath(prefix, issue?.path ?? []);
-  return new LlmuxError("invalid_request", `${param}: ${issue?.message ?? "invalid value"}`, { param });
-}
-
-/** Parse `value` with `schema`; a failure throws `invalid_request` with `prefix` + the issue path. */
-export function parseAt<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw toInvalidRequest(prefix, result.error);
-  return result.data;
-}
+export type AnthropicRequestWire = v.InferOutput<typeof requestSchema>;
+export type AnthropicMessageWire = v.InferOutput<typeof messageSchema>;
+export type AnthropicToolWire = v.InferOutput<typeof toolSchema>;
+export type AnthropicToolChoiceWire = v.InferOutput<typeof toolChoiceSchema>;
+export type AnthropicThinkingWire = v.InferOutput<typeof thinkingSchema>;
+export type AnthropicCacheControlWire = v.InferOutput<typeof cacheControlSchema>;
+export type AnyBlockWire = v.InferOutput<typeof anyBlockSchema>;
 
 export function parseAnthropicRequest(body: unknown): AnthropicRequestWire {
   return parseAt(requestSchema, body, "");

@@ -51,7 +51,7 @@ const MAPPED_THINKING = new Set(["thinkingBudget", "thinkingLevel", "includeThou
 const MAPPED_CALLING = new Set(["mode", "allowedFunctionNames"]);
 const MAPPED_DECLARATION = new Set(["name", "description", "parameters", "parametersJsonSchema"]);
 
-/** The fields of `source` outside `mapped`, as JSON (dropping the undefined zod leaves). */
+/** The fields of `source` outside `mapped`, as JSON (dropping undefined leaves). */
 function residual(source: Record<string, unknown>, mapped: ReadonlySet<string>): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(source)) {

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { LlmuxError } from "../../model/errors.js";
+import * as v from "valibot";
+import { jsonObject, jsonValue, nonEmptyString, parseAt } from "../shared/validate.js";
 
 /**
  * The generateContent request as a client sends it, checked at the wire edge. Lenient:
@@ -8,130 +8,113 @@ import { LlmuxError } from "../../model/errors.js";
  * Field names are camelCase here (see normalize-keys.ts).
  */
 
-const jsonObject = z.record(z.string(), z.json());
+const inlineData = v.looseObject({ mimeType: v.string(), data: v.string() });
+const fileData = v.looseObject({ mimeType: v.nullish(v.string()), fileUri: nonEmptyString });
 
-const inlineData = z.looseObject({ mimeType: z.string(), data: z.string() });
-const fileData = z.looseObject({ mimeType: z.string().nullish(), fileUri: z.string().min(1) });
-
-const functionResponsePart = z.looseObject({
-  inlineData: inlineData.nullish(),
-  fileData: fileData.nullish(),
+const functionResponsePart = v.looseObject({
+  inlineData: v.nullish(inlineData),
+  fileData: v.nullish(fileData),
 });
 
-const part = z.looseObject({
-  text: z.string().nullish(),
-  thought: z.boolean().nullish(),
-  thoughtSignature: z.string().nullish(),
-  inlineData: inlineData.nullish(),
-  fileData: fileData.nullish(),
-  functionCall: z
-    .looseObject({ name: z.string().min(1), args: jsonObject.nullish(), id: z.string().nullish() })
-    .nullish(),
-  functionResponse: z
-    .looseObject({
-      name: z.string().min(1),
-      response: jsonObject.nullish(),
-      id: z.string().nullish(),
-      parts: z.array(functionResponsePart).nullish(),
-    })
-    .nullish(),
-  executableCode: z.looseObject({ language: z.string().nullish(), code: z.string() }).nullish(),
-  codeExecutionResult: z
-    .looseObject({ outcome: z.string().nullish(), output: z.string().nullish() })
-    .nullish(),
+const part = v.looseObject({
+  text: v.nullish(v.string()),
+  thought: v.nullish(v.boolean()),
+  thoughtSignature: v.nullish(v.string()),
+  inlineData: v.nullish(inlineData),
+  fileData: v.nullish(fileData),
+  functionCall: v.nullish(
+    v.looseObject({ name: nonEmptyString, args: v.nullish(jsonObject), id: v.nullish(v.string()) }),
+  ),
+  functionResponse: v.nullish(
+    v.looseObject({
+      name: nonEmptyString,
+      response: v.nullish(jsonObject),
+      id: v.nullish(v.string()),
+      parts: v.nullish(v.array(functionResponsePart)),
+    }),
+  ),
+  executableCode: v.nullish(v.looseObject({ language: v.nullish(v.string()), code: v.string() })),
+  codeExecutionResult: v.nullish(
+    v.looseObject({ outcome: v.nullish(v.string()), output: v.nullish(v.string()) }),
+  ),
 });
 
-const content = z.looseObject({
-  role: z.enum(["user", "model", "function"]).nullish(),
-  parts: z.array(part),
+const content = v.looseObject({
+  role: v.nullish(v.picklist(["user", "model", "function"])),
+  parts: v.array(part),
 });
 
-const systemInstruction = z.union([
-  z.string(),
-  z.looseObject({ role: z.string().nullish(), parts: z.array(part) }),
+const systemInstruction = v.union([
+  v.string(),
+  v.looseObject({ role: v.nullish(v.string()), parts: v.array(part) }),
 ]);
 
-const functionDeclaration = z.looseObject({
-  name: z.string().min(1),
-  description: z.string().nullish(),
-  parameters: jsonObject.nullish(),
-  parametersJsonSchema: jsonObject.nullish(),
+const functionDeclaration = v.looseObject({
+  name: nonEmptyString,
+  description: v.nullish(v.string()),
+  parameters: v.nullish(jsonObject),
+  parametersJsonSchema: v.nullish(jsonObject),
 });
 
-const tool = z.looseObject({ functionDeclarations: z.array(functionDeclaration).nullish() });
+const tool = v.looseObject({ functionDeclarations: v.nullish(v.array(functionDeclaration)) });
 
 /** Enum values are read case-insensitively (`"ANY"`, `"any"`). */
 function upperEnum<const T extends readonly [string, ...string[]]>(values: T) {
-  return z
-    .string()
-    .transform((value) => value.toUpperCase())
-    .pipe(z.enum(values));
+  return v.pipe(
+    v.string(),
+    v.transform((value) => value.toUpperCase()),
+    v.picklist(values),
+  );
 }
 
-const toolConfig = z.looseObject({
-  functionCallingConfig: z
-    .looseObject({
-      mode: upperEnum(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"]).nullish(),
-      allowedFunctionNames: z.array(z.string()).nullish(),
-    })
-    .nullish(),
+const toolConfig = v.looseObject({
+  functionCallingConfig: v.nullish(
+    v.looseObject({
+      mode: v.nullish(upperEnum(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"])),
+      allowedFunctionNames: v.nullish(v.array(v.string())),
+    }),
+  ),
 });
 
-const thinkingConfig = z.looseObject({
-  thinkingBudget: z.number().int().nullish(),
-  thinkingLevel: upperEnum(["THINKING_LEVEL_UNSPECIFIED", "MINIMAL", "LOW", "MEDIUM", "HIGH"]).nullish(),
-  includeThoughts: z.boolean().nullish(),
+const thinkingConfig = v.looseObject({
+  thinkingBudget: v.nullish(v.pipe(v.number(), v.integer())),
+  thinkingLevel: v.nullish(upperEnum(["THINKING_LEVEL_UNSPECIFIED", "MINIMAL", "LOW", "MEDIUM", "HIGH"])),
+  includeThoughts: v.nullish(v.boolean()),
 });
 
-const generationConfig = z.looseObject({
-  temperature: z.number().nullish(),
-  topP: z.number().nullish(),
-  topK: z.number().nullish(),
-  maxOutputTokens: z.number().int().nonnegative().nullish(),
-  stopSequences: z.array(z.string()).nullish(),
-  candidateCount: z.number().int().positive().nullish(),
-  seed: z.number().int().nullish(),
-  presencePenalty: z.number().nullish(),
-  frequencyPenalty: z.number().nullish(),
-  responseMimeType: z.string().nullish(),
-  responseSchema: jsonObject.nullish(),
-  responseJsonSchema: z.json().nullish(),
-  thinkingConfig: thinkingConfig.nullish(),
+const generationConfig = v.looseObject({
+  temperature: v.nullish(v.number()),
+  topP: v.nullish(v.number()),
+  topK: v.nullish(v.number()),
+  maxOutputTokens: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  stopSequences: v.nullish(v.array(v.string())),
+  candidateCount: v.nullish(v.pipe(v.number(), v.integer(), v.gtValue(0))),
+  seed: v.nullish(v.pipe(v.number(), v.integer())),
+  presencePenalty: v.nullish(v.number()),
+  frequencyPenalty: v.nullish(v.number()),
+  responseMimeType: v.nullish(v.string()),
+  responseSchema: v.nullish(jsonObject),
+  responseJsonSchema: v.nullish(jsonValue),
+  thinkingConfig: v.nullish(thinkingConfig),
 });
 
-export const geminiRequestSchema = z.looseObject({
-  model: z.string().nullish(),
-  contents: z.array(content).min(1),
-  systemInstruction: systemInstruction.nullish(),
-  tools: z.array(tool).nullish(),
-  toolConfig: toolConfig.nullish(),
-  generationConfig: generationConfig.nullish(),
+export const geminiRequestSchema = v.looseObject({
+  model: v.nullish(v.string()),
+  contents: v.pipe(v.array(content), v.minLength(1)),
+  systemInstruction: v.nullish(systemInstruction),
+  tools: v.nullish(v.array(tool)),
+  toolConfig: v.nullish(toolConfig),
+  generationConfig: v.nullish(generationConfig),
 });
 
-export type GeminiRequest = z.infer<typeof geminiRequestSchema>;
-export type GeminiContent = z.infer<typeof content>;
-export type GeminiPart = z.infer<typeof part>;
-export type GeminiTool = z.infer<typeof tool>;
-export type GeminiGenerationConfig = z.infer<typeof generationConfig>;
-export type GeminiToolConfig = z.infer<typeof toolConfig>;
-
-/** `contents[0].parts[1].text` from a zod issue path. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
-}
+export type GeminiRequest = v.InferOutput<typeof geminiRequestSchema>;
+export type GeminiContent = v.InferOutput<typeof content>;
+export type GeminiPart = v.InferOutput<typeof part>;
+export type GeminiTool = v.InferOutput<typeof tool>;
+export type GeminiGenerationConfig = v.InferOutput<typeof generationConfig>;
+export type GeminiToolConfig = v.InferOutput<typeof toolConfig>;
 
 /** Validate a (camelCased) request body; throws LlmuxError("invalid_request") naming the path. */
 export function parseGeminiRequest(body: unknown): GeminiRequest {
-  const result = geminiRequestSchema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue === undefined ? "" : formatPath(issue.path);
-  const problem = issue?.message ?? "invalid request";
-  if (path === "") throw new LlmuxError("invalid_request", `request body: ${problem}`);
-  throw new LlmuxError("invalid_request", `${path}: ${problem}`, { param: path });
+  return parseAt(geminiRequestSchema, body, "");
 }

@@ -1,7 +1,8 @@
 import type { JsonObject } from "../../model/json.js";
 import type { MediaSource, Part, TextPart, ToolResultContent } from "../../model/parts.js";
 import type { Warning } from "../../model/warnings.js";
-import { filePartSchema, imagePartSchema, refusalPartSchema, textPartSchema, validateAt } from "./schema.js";
+import { parseAt } from "../shared/validate.js";
+import { filePartSchema, imagePartSchema, refusalPartSchema, textPartSchema } from "./schema.js";
 import { stringAt } from "./wire.js";
 
 const DATA_URL = /^data:([^;,]+)((?:;[^;,]+)*);base64,/;
@@ -29,11 +30,11 @@ export function decodeContentPart(part: JsonObject, path: string, warnings: Warn
     case "input_text":
     case "output_text":
     case "text":
-      return { type: "text", text: validateAt(textPartSchema, part, path).text };
+      return { type: "text", text: parseAt(textPartSchema, part, path).text };
     case "refusal":
-      return { type: "text", text: validateAt(refusalPartSchema, part, path).refusal };
+      return { type: "text", text: parseAt(refusalPartSchema, part, path).refusal };
     case "input_image": {
-      const wire = validateAt(imagePartSchema, part, path);
+      const wire = parseAt(imagePartSchema, part, path);
       const source: MediaSource =
         typeof wire.image_url === "string"
           ? sourceFromUrl(wire.image_url)
@@ -43,7 +44,7 @@ export function decodeContentPart(part: JsonObject, path: string, warnings: Warn
       return image;
     }
     case "input_file": {
-      const wire = validateAt(filePartSchema, part, path);
+      const wire = parseAt(filePartSchema, part, path);
       const filename = typeof wire.filename === "string" ? wire.filename : undefined;
       let source: MediaSource;
       if (typeof wire.file_data === "string") {

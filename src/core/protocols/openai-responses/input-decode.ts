@@ -1,6 +1,7 @@
 import type { JsonObject } from "../../model/json.js";
 import type { Message, TextPart } from "../../model/parts.js";
 import type { Warning } from "../../model/warnings.js";
+import { parseAt } from "../shared/validate.js";
 import { decodeContent, decodeToolOutput, keepText } from "./content-decode.js";
 import { reasoningTexts, thinkingPartsOf } from "./reasoning-items.js";
 import {
@@ -9,7 +10,6 @@ import {
   messageItemSchema,
   reasoningItemSchema,
   toolOutputItemSchema,
-  validateAt,
 } from "./schema.js";
 import { stringAt } from "./wire.js";
 
@@ -76,7 +76,7 @@ export function decodeInput(
   } else if (instructions) {
     instructions.forEach((item, position) => {
       const path = `instructions[${position}]`;
-      const wire = validateAt(messageItemSchema, item, path);
+      const wire = parseAt(messageItemSchema, item, path);
       system.push(...keepText(decodeContent(wire.content, `${path}.content`, warnings), path, warnings));
     });
   }
@@ -91,7 +91,7 @@ export function decodeInput(
     const type = stringAt(item, "type") ?? (item.role !== undefined ? "message" : undefined);
     switch (type) {
       case "message": {
-        const wire = validateAt(messageItemSchema, item, path);
+        const wire = parseAt(messageItemSchema, item, path);
         const content = decodeContent(wire.content, `${path}.content`, warnings);
         if (wire.role === "system" || wire.role === "developer") {
           if (leading) {
@@ -114,7 +114,7 @@ export function decodeInput(
       }
       case "function_call": {
         leading = false;
-        const wire = validateAt(functionCallItemSchema, item, path);
+        const wire = parseAt(functionCallItemSchema, item, path);
         callNames.set(wire.call_id, wire.name);
         assistantMessage().content.push({
           type: "tool-call",
@@ -126,7 +126,7 @@ export function decodeInput(
       }
       case "custom_tool_call": {
         leading = false;
-        const wire = validateAt(customToolCallItemSchema, item, path);
+        const wire = parseAt(customToolCallItemSchema, item, path);
         callNames.set(wire.call_id, wire.name);
         assistantMessage().content.push({
           type: "tool-call",
@@ -139,7 +139,7 @@ export function decodeInput(
       }
       case "reasoning": {
         leading = false;
-        const wire = validateAt(reasoningItemSchema, item, path);
+        const wire = parseAt(reasoningItemSchema, item, path);
         const itemId = typeof wire.id === "string" ? wire.id : undefined;
         const encrypted = typeof wire.encrypted_content === "string" ? wire.encrypted_content : undefined;
         const texts = reasoningTexts(wire.summary ?? [], wire.content ?? []);
@@ -149,7 +149,7 @@ export function decodeInput(
       case "function_call_output":
       case "custom_tool_call_output": {
         leading = false;
-        const wire = validateAt(toolOutputItemSchema, item, path);
+        const wire = parseAt(toolOutputItemSchema, item, path);
         const name = callNames.get(wire.call_id);
         toolMessage().content.push({
           type: "tool-result",

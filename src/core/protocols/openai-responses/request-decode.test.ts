@@ -335,7 +335,9 @@ describe("decodeRequest: validation", () => {
 
   it("rejects a missing model, a wrong input type, a nameless tool and an unknown effort", () => {
     expect(decodeError({ input: "hi" }).param).toBe("model");
-    expect(decodeError({ model: "m", input: 5 }).message).toBe("input: expected string or array");
+    expect(decodeError({ model: "m", input: 5 }).message).toBe(
+      "input: expected string or array, received number",
+    );
     expect(decodeError({ model: "m", tools: [{ type: "function" }] }).param).toBe("tools[0].name");
     expect(decodeError({ model: "m", reasoning: { effort: "extreme" } }).param).toBe("reasoning.effort");
     expect(decodeError({ model: "m", input: [{ type: "function_call", name: "f" }] }).param).toBe(

@@ -3,8 +3,9 @@ import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { CanonicalRequest, OutputFormat, ReasoningConfig } from "../../model/request.js";
 import type { Warning } from "../../model/warnings.js";
 import type { DecodedRequest } from "../adapter.js";
+import { parseAt } from "../shared/validate.js";
 import { decodeInput } from "./input-decode.js";
-import { jsonSchemaFormatSchema, requestSchema, validateAt, type WireRequest } from "./schema.js";
+import { jsonSchemaFormatSchema, requestSchema, type WireRequest } from "./schema.js";
 import { decodeToolChoice, decodeTools } from "./tools.js";
 import { omitKeys, stringAt } from "./wire.js";
 
@@ -51,7 +52,7 @@ function decodeOutputFormat(format: JsonObject, warnings: Warning[]): OutputForm
   if (type === "text") return { type: "text" };
   if (type === "json_object") return { type: "json-object" };
   if (type === "json_schema") {
-    const wire = validateAt(jsonSchemaFormatSchema, format, "text.format");
+    const wire = parseAt(jsonSchemaFormatSchema, format, "text.format");
     const output: OutputFormat = { type: "json-schema", schema: wire.schema };
     if (typeof wire.name === "string") output.name = wire.name;
     if (typeof wire.description === "string") output.description = wire.description;
@@ -80,7 +81,7 @@ function collectExtensions(body: JsonObject, wire: WireRequest): JsonObject | un
 /** A client's Responses request (POST /v1/responses) as a canonical request. */
 export function decodeResponsesRequest(body: unknown): DecodedRequest {
   if (!isJsonObject(body)) throw new LlmuxError("invalid_request", "body: expected a JSON object");
-  const wire = validateAt(requestSchema, body, "");
+  const wire = parseAt(requestSchema, body, "");
   const warnings: Warning[] = [];
   const { system, messages } = decodeInput(wire.instructions, wire.input, warnings);
   const request: CanonicalRequest = {

@@ -2,12 +2,12 @@ import type { JsonObject } from "../../model/json.js";
 import { assertNever } from "../../model/protocol.js";
 import type { ToolChoice, ToolDefinition } from "../../model/request.js";
 import type { Warning } from "../../model/warnings.js";
+import { parseAt } from "../shared/validate.js";
 import {
   allowedToolsChoiceSchema,
   customToolSchema,
   functionToolSchema,
   namedChoiceSchema,
-  validateAt,
 } from "./schema.js";
 import { stringAt } from "./wire.js";
 
@@ -19,7 +19,7 @@ export function decodeTools(tools: readonly JsonObject[]): ToolDefinition[] {
     const path = `tools[${position}]`;
     const type = stringAt(tool, "type") ?? "";
     if (type === "function") {
-      const wire = validateAt(functionToolSchema, tool, path);
+      const wire = parseAt(functionToolSchema, tool, path);
       const definition: ToolDefinition = {
         kind: "function",
         name: wire.name,
@@ -31,7 +31,7 @@ export function decodeTools(tools: readonly JsonObject[]): ToolDefinition[] {
       return definition;
     }
     if (type === "custom") {
-      const wire = validateAt(customToolSchema, tool, path);
+      const wire = parseAt(customToolSchema, tool, path);
       const definition: ToolDefinition = { kind: "custom", name: wire.name };
       if (typeof wire.description === "string") definition.description = wire.description;
       if (wire.format !== undefined && wire.format !== null) definition.format = wire.format;
@@ -99,10 +99,10 @@ export function decodeToolChoice(choice: string | JsonObject, warnings: Warning[
   if (typeof choice === "string") return undefined;
   const type = stringAt(choice, "type") ?? "";
   if (type === "function" || type === "custom") {
-    return { type: "tool", name: validateAt(namedChoiceSchema, choice, "tool_choice").name };
+    return { type: "tool", name: parseAt(namedChoiceSchema, choice, "tool_choice").name };
   }
   if (type === "allowed_tools") {
-    const wire = validateAt(allowedToolsChoiceSchema, choice, "tool_choice");
+    const wire = parseAt(allowedToolsChoiceSchema, choice, "tool_choice");
     warnings.push({
       code: "tool_choice_allowed_tools",
       message: "tool_choice allowed_tools: the allowed subset is not carried; every tool stays available",

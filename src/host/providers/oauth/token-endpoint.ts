@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as v from "valibot";
 import { safeParseJson } from "../../../core/json/safe-parse.js";
 import { LlmuxError } from "../../../core/model/errors.js";
 import { isJsonObject } from "../../../core/model/json.js";
@@ -22,22 +22,21 @@ export interface RefreshRequest {
   timeoutMs: number;
 }
 
-const seconds = z.union([
-  z.number().nonnegative(),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/)
-    .transform(Number),
+const seconds = v.union([
+  v.pipe(v.number(), v.finite(), v.minValue(0)),
+  v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number)),
 ]);
 
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+
 /** The token endpoint's success body (RFC 6749 section 5.1); unknown fields are ignored. */
-const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: seconds.optional(),
-  refresh_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
-  id_token: z.string().min(1).optional(),
+const tokenResponseSchema = v.looseObject({
+  access_token: nonEmpty,
+  token_type: v.optional(v.string()),
+  expires_in: v.optional(seconds),
+  refresh_token: v.optional(nonEmpty),
+  scope: v.optional(v.string()),
+  id_token: v.optional(nonEmpty),
 });
 
 /** An OAuth error code is safe to show only when it looks like one (never echo arbitrary server text). */
@@ -128,7 +127,7 @@ function failedStatusError(request: RefreshRequest, response: Response, body: st
 
 function refreshedFrom(request: RefreshRequest, status: number, body: string): RefreshedTokens {
   const parsed = safeParseJson(body);
-  const result = parsed.ok ? tokenResponseSchema.safeParse(parsed.value) : undefined;
+  const result = parsed.ok ? v.safeParse(tokenResponseSchema, parsed.value) : undefined;
   if (result === undefined || !result.success) {
     // The body may hold tokens: say what is wrong, never what it said.
     throw new LlmuxError(
@@ -136,7 +135,7 @@ function refreshedFrom(request: RefreshRequest, status: number, body: string): R
       `token refresh for credential ${request.credentialId} failed: the token endpoint answered HTTP ${status} without a usable access_token`,
     );
   }
-  const data = result.data;
+  const data = result.output;
   const refreshed: RefreshedTokens = { accessToken: data.access_token };
   if (data.refresh_token !== undefined) refreshed.refreshToken = data.refresh_token;
   if (data.expires_in !== undefined) refreshed.expiresInSeconds = data.expires_in;
