@@ -210,3 +210,25 @@ describe("passthrough streaming timing", () => {
     expect(rest).toContain("[DONE]");
   });
 });
+
+describe("a body broken after its model", () => {
+  // Routing reads only as far as `model`; the rest is checked before anything goes upstream.
+  const broken = '{"model":"MODEL","max_tokens":64,"messages":[{"role":"user","content":"hi"},]}';
+
+  it.each([
+    ["passed through", "claude-model"],
+    ["converted", "chat-model"],
+  ])("is refused with the client's 400 when %s, and reaches no upstream", async (_, model) => {
+    const response = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: broken.replace("MODEL", model),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { type?: string; error?: { type?: string; message?: string } };
+    expect(body.type).toBe("error");
+    expect(body.error?.type).toBe("invalid_request_error");
+    expect(body.error?.message).toMatch(/JSON/);
+    expect(mock.requests).toHaveLength(0);
+  });
+});
