@@ -275,7 +275,7 @@ export function checkTargets(derived) {
       "< 200 MB",
       derived.memory?.[`streams ${name}`] ?? NaN,
       (v) => v < 200,
-      "slow streams held open (target is for 1,000)",
+      "slow streams held open, each on a fresh process (target is for 1,000)",
     );
   }
   return checks;

@@ -34,6 +34,8 @@ import {
  * @property {(line: string) => void} log
  * @property {() => Promise<number>} quiet wait for other processes to calm down (bounded)
  * @property {() => () => number} background start watching other processes' CPU (cores)
+ * @property {(which: "floor" | "gateway") => Promise<Server & { stop: () => Promise<unknown> }>} [fresh]
+ *   a new process of the floor or of llmux, for measuring memory on a process nothing else ran on
  */
 /** @typedef {{ name: string, server: Server, request: WireRequest }} Target */
 
@@ -244,29 +246,49 @@ export async function runStreaming(servers, settings) {
  * @param {Settings} settings
  */
 export async function runMemory(servers, settings) {
-  /** @type {Record<string, { open: number, failed: number, rssMb: number, mockRssMb: number, rssAfterMb: number }>} */
+  /** @type {Record<string, { open: number, failed: number, idleMb?: number, rssMb: number, mockRssMb: number, rssAfterMb: number }>} */
   const byTarget = {};
   const measured = [servers.floor, servers.gateway];
   const targets = fourTargets(servers, "slow", true).filter((target) => measured.includes(target.server));
-  for (const target of targets) {
+  // Each on a fresh process (what 1,000 streams cost, not what earlier phases left in the heap),
+  // then converted once more on the process that ran every other phase.
+  /** @type {{ name: string, target: Target, fresh: boolean }[]} */
+  const runs = targets.map((target) => ({ name: target.name, target, fresh: settings.fresh !== undefined }));
+  const converted = targets.find((target) => target.name === "llmux converted");
+  if (settings.fresh !== undefined && converted !== undefined)
+    runs.push({ name: "llmux converted, after the other phases", target: converted, fresh: false });
+  for (const { name, target, fresh } of runs) {
+    const process =
+      fresh && settings.fresh !== undefined
+        ? await settings.fresh(target.server === servers.floor ? "floor" : "gateway")
+        : undefined;
+    const server = process ?? target.server;
+    let idleMb;
+    if (process !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      idleMb = rssMb(server.pid);
+    }
     await settings.quiet();
     const held = await holdSlowStreams(
-      target.server.url,
+      server.url,
       target.request,
       { count: settings.slowStreams, batch: 100, timeoutMs: 60_000 },
-      () => ({ rssMb: rssMb(target.server.pid), mockRssMb: rssMb(servers.mock.pid) }),
+      () => ({ rssMb: rssMb(server.pid), mockRssMb: rssMb(servers.mock.pid) }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    byTarget[target.name] = {
+    byTarget[name] = {
       open: held.open,
       failed: held.failed,
+      ...(idleMb === undefined ? {} : { idleMb }),
       rssMb: held.measured.rssMb,
       mockRssMb: held.measured.mockRssMb,
-      rssAfterMb: rssMb(target.server.pid),
+      rssAfterMb: rssMb(server.pid),
     };
     settings.log(
-      `memory: ${target.name}: ${held.open} streams open, RSS ${held.measured.rssMb.toFixed(1)} MB`,
+      `memory: ${name}${process === undefined ? "" : " (fresh process)"}: ${held.open} streams open, ` +
+        `RSS ${held.measured.rssMb.toFixed(1)} MB`,
     );
+    await process?.stop();
   }
   return { slowStreams: settings.slowStreams, byTarget };
 }

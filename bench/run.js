@@ -205,6 +205,21 @@ async function main() {
   for (const entry of servers.compared) pids.push(entry.server.pid);
   settings.background = () => watchBackground(pids);
   settings.quiet = () => waitForQuiet(pids, { maxWaitMs, threshold: quietThreshold, log });
+  let freshCount = 0;
+  settings.fresh = async (which) => {
+    const child =
+      which === "floor"
+        ? await startChild([join(ROOT, "bench/floor-proxy.mjs"), servers.mock.url], { core: pinning?.server })
+        : await startGateway({
+            temp,
+            mockUrl: servers.mock.url,
+            core: pinning?.server,
+            name: `fresh-${freshCount++}`,
+            bin: gatewayBin,
+            logLevel: gatewayLogLevel,
+          });
+    return { url: child.url, pid: child.pid, stop: () => child.stop("SIGTERM") };
+  };
   const cleanup = async () => {
     await Promise.all([
       servers.gateway.stop("SIGTERM"),
