@@ -37,6 +37,27 @@ describe("SseDecoder", () => {
     expect(decodeAll([...bytes].map((byte) => Buffer.from([byte])))).toEqual(EXPECTED);
   });
 
+  it("names each event by its own event line, a repeated name as well as a new one", () => {
+    const latin1 = Buffer.from([0x65, 0x76, 0x65, 0x6e, 0x74, 0x3a, 0x20, 0xe9, 0x0a]); // "event: " + a lone 0xE9 byte
+    const frames = decodeAll([
+      "event: delta\ndata: 1\n\nevent: delta\ndata: 2\n\ndata: 3\n\nevent: stop\ndata: 4\n\n",
+      "event: delta\ndata: 5\n\nevent: é\ndata: 6\n\n",
+      latin1,
+      "data: 7\n\nevent:\ndata: 8\n\nevent: deltas\ndata: 9\n\n",
+    ]);
+    expect(frames.map((frame) => [frame.event, frame.data])).toEqual([
+      ["delta", "1"],
+      ["delta", "2"],
+      [undefined, "3"],
+      ["stop", "4"],
+      ["delta", "5"],
+      ["é", "6"],
+      ["\ufffd", "7"],
+      ["", "8"],
+      ["deltas", "9"],
+    ]);
+  });
+
   it("fails the stream when one event grows past the cap, even across many chunks", () => {
     const chunk = Buffer.alloc(1024, 0x61);
     const decoder = new SseDecoder(() => {}, { maxEventBytes: 64 * 1024 });

@@ -38,6 +38,16 @@ function fieldOf(buffer: Buffer, start: number, end: number): "data" | "event" |
   }
 }
 
+/** Whether buffer[start, end) holds ASCII bytes only, the characters of `text`. */
+function sameAscii(buffer: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let index = 0; index < text.length; index++) {
+    const byte = buffer[start + index]!;
+    if (byte >= 0x80 || byte !== text.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
 /**
  * Byte-level SSE framing (WHATWG event-stream rules): lines end in CR, LF or CRLF, a blank
  * line dispatches, `:` lines are comments, one leading space after the colon is dropped.
@@ -55,6 +65,8 @@ export class SseDecoder {
   private data: string[] = [];
   private hasData = false;
   private eventName: string | undefined;
+  /** The last event name decoded: streams repeat a few names, so a repeat is not decoded again. */
+  private lastEventName = "";
   private lastId: string | undefined;
 
   constructor(onFrame: (frame: SseFrame) => void, options: SseDecoderOptions = {}) {
@@ -128,14 +140,22 @@ export class SseDecoder {
     this.eventBytes += end - start + 1;
     if (this.eventBytes > this.maxEventBytes) this.tooLarge();
     if (buffer[start] === COLON) return;
-    let colon = buffer.indexOf(COLON, start);
-    if (colon === -1 || colon >= end) colon = end;
-    // The field name is matched on its bytes: no string is made for it.
+    // The field name is matched on its bytes: no string is made for it. Names kept are at most
+    // 5 bytes, so the colon is looked for among the first 6 bytes only.
+    const limit = Math.min(end, start + 6);
+    let colon = start + 1;
+    while (colon < limit && buffer[colon] !== COLON) colon++;
+    if (colon === limit && limit < end) return;
     const field = fieldOf(buffer, start, colon);
     if (field === undefined) return;
     let valueStart = colon + 1;
     if (valueStart < end && buffer[valueStart] === SPACE) valueStart++;
-    const value = valueStart >= end ? "" : buffer.toString("utf8", valueStart, end);
+    if (field === "event" && sameAscii(buffer, valueStart, end, this.lastEventName)) {
+      this.eventName = this.lastEventName;
+      return;
+    }
+    // No encoding argument: Buffer#toString then decodes UTF-8 without looking one up.
+    const value = valueStart >= end ? "" : buffer.toString(undefined, valueStart, end);
     switch (field) {
       case "data":
         this.data.push(value);
@@ -143,6 +163,7 @@ export class SseDecoder {
         break;
       case "event":
         this.eventName = value;
+        this.lastEventName = value;
         break;
       case "id":
         if (!value.includes("\0")) this.lastId = value;

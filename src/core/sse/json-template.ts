@@ -16,7 +16,10 @@ interface RebuildNode {
 /** Payloads with more holes than this are not worth a template. */
 const MAX_HOLES = 8;
 
-/** A string no upstream value starts with; a hole's number follows it while a template is built. */
+/**
+ * Marks a hole (its number follows) while a template's text is rendered. A payload string that
+ * happens to look the same makes that template fail, never read wrongly.
+ */
 const MARK = "\u0000llmux-hole:";
 const QUOTED_MARK = JSON.stringify(MARK).slice(0, -1);
 
@@ -35,12 +38,14 @@ function isDigit(code: number): boolean {
 }
 
 /**
- * The scalars (strings and numbers) in which two payloads of the same shape differ, each by
- * its path; undefined when the shapes differ (keys, key order, array lengths, other values).
+ * Collects into `out` the paths of the scalars (strings and numbers) in which two payloads of
+ * the same shape differ; false when the shapes differ (keys, key order, array lengths, other
+ * values), they differ in more than `MAX_HOLES` places or below a `__proto__` key.
  */
 function differingScalars(a: JsonValue, b: JsonValue, path: (string | number)[], out: Path[]): boolean {
   if (a === b) return true;
   if (typeof a === "string" || typeof a === "number") {
+    // A value is put in place by assignment, which a `__proto__` key would turn into a prototype.
     if (typeof b !== typeof a || out.length >= MAX_HOLES || path.includes("__proto__")) return false;
     out.push([...path]);
     return true;
@@ -109,7 +114,10 @@ function rebuildNodes(paths: readonly Path[]): RebuildNode {
   return root;
 }
 
-/** `base` with the hole values put in place: only containers above a hole are copied. */
+/**
+ * `base` with the hole values put in place: only containers above a hole are copied. (A spread
+ * copies an own `__proto__` key as JSON.parse makes it; no hole sits below such a key.)
+ */
 function rebuild(base: JsonValue, node: RebuildNode, values: readonly HoleValue[]): JsonValue {
   const keys = node.keys;
   const children = node.children;
@@ -130,6 +138,16 @@ function rebuild(base: JsonValue, node: RebuildNode, values: readonly HoleValue[
     copy[key] = typeof child === "number" ? values[child]! : rebuild(object[key]!, child, values);
   }
   return copy;
+}
+
+/**
+ * Whether `text` holds `part` at `position`. A short part is compared in place; a longer one
+ * as a slice, which compares its characters natively.
+ */
+function hasAt(text: string, position: number, part: string): boolean {
+  return part.length < 16
+    ? text.startsWith(part, position)
+    : text.slice(position, position + part.length) === part;
 }
 
 /** The index of the quote that closes the string whose text starts at `start`, or -1. */
@@ -196,6 +214,8 @@ export class JsonTemplate {
     private readonly parts: readonly string[],
     /** Per hole, in text order: whether it holds a string (else a number). */
     private readonly strings: readonly boolean[],
+    /** Per hole, in text order: where its value goes. */
+    private readonly paths: readonly Path[],
     private readonly base: JsonValue,
     private readonly node: RebuildNode,
   ) {
@@ -210,6 +230,24 @@ export class JsonTemplate {
   static learn(previous: JsonValue, value: JsonValue, text: string): JsonTemplate | "shape" | undefined {
     const paths: Path[] = [];
     if (!differingScalars(previous, value, [], paths)) return "shape";
+    return JsonTemplate.build(value, text, paths);
+  }
+
+  /**
+   * This template widened to also read `text` (parsed: `value`), a payload of the same shape
+   * that differs in more places (a counter that stood still between the two payloads it was
+   * learned from): "shape" and undefined as for `learn`.
+   */
+  widen(value: JsonValue, text: string): JsonTemplate | "shape" | undefined {
+    const paths: Path[] = [];
+    if (!differingScalars(this.base, value, [], paths)) return "shape";
+    const known = new Set(paths.map((path) => JSON.stringify(path)));
+    for (const path of this.paths) if (!known.has(JSON.stringify(path))) paths.push(path);
+    if (paths.length > MAX_HOLES) return undefined;
+    return JsonTemplate.build(value, text, paths);
+  }
+
+  private static build(value: JsonValue, text: string, paths: readonly Path[]): JsonTemplate | undefined {
     let marked = value;
     paths.forEach((path, hole) => {
       marked = withValueAt(marked, path, 0, `${MARK}${hole}`);
@@ -232,7 +270,7 @@ export class JsonTemplate {
     }
     parts.push(rendered.slice(position));
     if (order.length !== paths.length) return undefined;
-    const template = new JsonTemplate(parts, strings, value, rebuildNodes(order));
+    const template = new JsonTemplate(parts, strings, order, value, rebuildNodes(order));
     // The fixed text must be the upstream's own: the learned payload reads back to itself.
     const check = template.read(text);
     if (check === undefined) return undefined;
@@ -248,7 +286,7 @@ export class JsonTemplate {
     let position = 0;
     for (let hole = 0; hole < strings.length; hole++) {
       const part = parts[hole]!;
-      if (text.slice(position, position + part.length) !== part) return undefined;
+      if (!hasAt(text, position, part)) return undefined;
       position += part.length;
       if (strings[hole]) {
         if (text.charCodeAt(position) !== QUOTE) return undefined;
@@ -275,7 +313,7 @@ export class JsonTemplate {
       }
     }
     const last = parts[strings.length]!;
-    if (text.length - position !== last.length || text.slice(position) !== last) return undefined;
+    if (text.length - position !== last.length || !hasAt(text, position, last)) return undefined;
     return rebuild(this.base, this.node, values);
   }
 }

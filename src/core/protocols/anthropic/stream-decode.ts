@@ -1,10 +1,10 @@
-import { safeParseJson } from "../../json/safe-parse.js";
 import { LlmuxError } from "../../model/errors.js";
 import type { StreamEvent } from "../../model/events.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { CoreContext } from "../../model/protocol.js";
 import { emptyUsage, type Usage } from "../../model/usage.js";
 import type { SseFrame } from "../../sse/frame.js";
+import { PayloadReader } from "../../sse/payload-reader.js";
 import type { StreamDecoder } from "../adapter.js";
 import { decodeAnthropicErrorPayload } from "./errors.js";
 import { decodeStopReason } from "./finish.js";
@@ -35,6 +35,7 @@ function stringOf(value: unknown): string | undefined {
  */
 export class AnthropicStreamDecoder implements StreamDecoder {
   private readonly blocks = new Map<number, OpenBlock>();
+  private readonly payloads = new PayloadReader();
   private nextIndex = 0;
   private messageId: string | undefined;
   private started = false;
@@ -50,7 +51,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   push(frame: SseFrame): void {
     if (this.done) return;
-    const parsed = safeParseJson(frame.data);
+    const parsed = this.payloads.read(frame.data);
     if (!parsed.ok || !isJsonObject(parsed.value)) {
       if (frame.event === "ping" || frame.data.trim() === "") return;
       this.fail(

@@ -1,9 +1,9 @@
-import { safeParseJson } from "../../json/safe-parse.js";
 import { LlmuxError } from "../../model/errors.js";
 import type { StreamEvent } from "../../model/events.js";
 import { isJsonObject } from "../../model/json.js";
 import type { CoreContext } from "../../model/protocol.js";
 import type { SseFrame } from "../../sse/frame.js";
+import { PayloadReader } from "../../sse/payload-reader.js";
 import type { StreamDecoder } from "../adapter.js";
 import { GeminiEventDecoder } from "./event-decoder.js";
 
@@ -17,11 +17,12 @@ export function createGeminiStreamDecoder(
   emit: (event: StreamEvent) => void,
 ): StreamDecoder {
   const decoder = new GeminiEventDecoder(context, emit);
+  const payloads = new PayloadReader();
   return {
     push(frame: SseFrame): void {
       const data = frame.data.trim();
       if (data === "" || data === "[DONE]") return;
-      const parsed = safeParseJson(data);
+      const parsed = payloads.read(data);
       if (!parsed.ok) {
         decoder.fail(
           new LlmuxError(

@@ -3,6 +3,7 @@ import type { JsonObject } from "../../model/json.js";
 import type { ToolCallPart } from "../../model/parts.js";
 import { assertNever, type CoreContext } from "../../model/protocol.js";
 import { carrySignature } from "../../model/reasoning-carry.js";
+import type { Usage } from "../../model/usage.js";
 import type { StreamEncodeOptions, StreamEncoder } from "../adapter.js";
 import { renderGeminiStreamError } from "./errors.js";
 import { encodeFinishReason } from "./finish.js";
@@ -29,7 +30,11 @@ export function createGeminiStreamEncoder(
 ): StreamEncoder {
   let responseId: string | undefined;
   let createTime: string | undefined;
-  let usage: JsonObject | undefined;
+  let usage: Usage | undefined;
+  /** `,"usageMetadata":{...}` as rendered for the latest usage; undefined until needed again. */
+  let usageText: string | undefined = "";
+  /** The chunk's fields after `candidates` and `usageMetadata`, rendered once they are known. */
+  let tailText: string | undefined;
   let finished = false;
   let closed = false;
   /** Calls in the order they started; an ended call waits until every earlier one is written. */
@@ -39,16 +44,18 @@ export function createGeminiStreamEncoder(
   let carried: string | undefined;
   const warnings = new WarningSink();
 
-  const writeChunk = (parts: JsonObject[], finishReason?: string): void => {
-    responseId ??= context.newId("resp_");
-    const candidate: JsonObject = { content: { role: "model", parts }, index: 0 };
-    if (finishReason !== undefined) candidate.finishReason = finishReason;
-    const chunk: JsonObject = { candidates: [candidate] };
-    if (usage !== undefined) chunk.usageMetadata = usage;
-    chunk.modelVersion = options.model;
-    if (createTime !== undefined) chunk.createTime = createTime;
-    chunk.responseId = responseId;
-    write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+  /** One chunk; `parts` is the JSON text of the parts array. Fields keep the order Gemini uses. */
+  const writeChunk = (parts: string, finishReason?: string): void => {
+    if (tailText === undefined) {
+      responseId ??= context.newId("resp_");
+      const created = createTime === undefined ? "" : `,"createTime":${JSON.stringify(createTime)}`;
+      tailText = `,"modelVersion":${JSON.stringify(options.model)}${created},"responseId":${JSON.stringify(responseId)}}`;
+    }
+    usageText ??= usage === undefined ? "" : `,"usageMetadata":${JSON.stringify(encodeGeminiUsage(usage))}`;
+    const finish = finishReason === undefined ? "" : `,"finishReason":${JSON.stringify(finishReason)}`;
+    write(
+      `data: {"candidates":[{"content":{"role":"model","parts":${parts}},"index":0${finish}}]${usageText}${tailText}\r\n\r\n`,
+    );
   };
 
   const writeCall = (call: ToolCallPart): void => {
@@ -58,7 +65,7 @@ export function createGeminiStreamEncoder(
     const signature = geminiSignature(call.signature) ?? carried;
     if (signature !== undefined) part.thoughtSignature = signature;
     if (signature === carried) carried = undefined;
-    writeChunk([part]);
+    writeChunk(JSON.stringify([part]));
   };
 
   /** Write the ended calls at the front of the start order. */
@@ -74,7 +81,7 @@ export function createGeminiStreamEncoder(
     for (const pending of calls.values()) writeCall(pending.call);
     calls.clear();
     writeChunk(
-      [carried === undefined ? { text: "" } : { text: "", thoughtSignature: carried }],
+      carried === undefined ? '[{"text":""}]' : `[{"text":"","thoughtSignature":${JSON.stringify(carried)}}]`,
       finishReason,
     );
     finished = true;
@@ -87,14 +94,15 @@ export function createGeminiStreamEncoder(
         case "response-start":
           if (event.id !== "") responseId ??= event.id;
           createTime ??= createTimeOf(event.created);
+          tailText = undefined;
           break;
         case "text-delta":
-          if (event.text !== "") writeChunk([{ text: event.text }]);
+          if (event.text !== "") writeChunk(`[{"text":${JSON.stringify(event.text)}}]`);
           break;
         case "reasoning-delta":
           if (event.text !== "") {
             reasoningWithText.add(event.index);
-            writeChunk([{ text: event.text, thought: true }]);
+            writeChunk(`[{"text":${JSON.stringify(event.text)},"thought":true}]`);
           }
           break;
         case "reasoning-end": {
@@ -105,11 +113,8 @@ export function createGeminiStreamEncoder(
             break;
           }
           if (signature === undefined) break;
-          writeChunk([
-            hadText
-              ? { text: "", thought: true, thoughtSignature: signature }
-              : { text: "", thoughtSignature: signature },
-          ]);
+          const thought = hadText ? ',"thought":true' : "";
+          writeChunk(`[{"text":""${thought},"thoughtSignature":${JSON.stringify(signature)}}]`);
           break;
         }
         case "tool-call-start": {
@@ -132,7 +137,8 @@ export function createGeminiStreamEncoder(
           break;
         }
         case "usage":
-          usage = encodeGeminiUsage(event.usage);
+          usage = event.usage;
+          usageText = undefined;
           break;
         case "finish":
           finish(encodeFinishReason(event.reason));

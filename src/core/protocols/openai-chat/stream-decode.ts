@@ -1,10 +1,10 @@
-import { safeParseJson } from "../../json/safe-parse.js";
 import { LlmuxError, type LlmuxErrorData } from "../../model/errors.js";
 import type { StreamEvent } from "../../model/events.js";
 import { isJsonObject, type JsonObject } from "../../model/json.js";
 import type { Signature } from "../../model/parts.js";
 import type { CoreContext } from "../../model/protocol.js";
 import type { SseFrame } from "../../sse/frame.js";
+import { PayloadReader } from "../../sse/payload-reader.js";
 import type { StreamDecoder } from "../adapter.js";
 import { decodeOpenAiChatStreamError } from "./errors.js";
 import { decodeFinishReason } from "./finish.js";
@@ -49,6 +49,7 @@ function fragmentText(value: unknown): string {
 export class ChatStreamDecoder implements StreamDecoder {
   private readonly context: CoreContext;
   private readonly emit: (event: StreamEvent) => void;
+  private readonly payloads = new PayloadReader();
   private started = false;
   private done = false;
   private nextIndex = 0;
@@ -80,7 +81,7 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.finalize(true);
       return;
     }
-    const parsed = safeParseJson(data);
+    const parsed = this.payloads.read(data);
     if (!parsed.ok || !isJsonObject(parsed.value)) {
       this.fail(
         new LlmuxError("upstream_error", "upstream sent a stream chunk that is not a JSON object").toData(),

@@ -1,8 +1,8 @@
-import { safeParseJson } from "../../json/safe-parse.js";
 import type { StreamEvent } from "../../model/events.js";
 import type { JsonObject } from "../../model/json.js";
 import type { CoreContext } from "../../model/protocol.js";
 import type { SseFrame } from "../../sse/frame.js";
+import { PayloadReader } from "../../sse/payload-reader.js";
 import type { StreamDecoder } from "../adapter.js";
 import { decodeResponsesStreamError } from "./errors.js";
 import { decodeFinishReason, type OutputFacts } from "./finish.js";
@@ -19,6 +19,7 @@ import { arrayAt, numberAt, objectAt, objectOf, stringAt } from "./wire.js";
 class ResponsesStreamDecoder implements StreamDecoder {
   private readonly items: StreamItems;
   private readonly facts: OutputFacts = { sawToolCall: false, sawRefusal: false };
+  private readonly payloads = new PayloadReader();
   private lastOutputIndex = 0;
   private started = false;
   private announced: JsonObject | undefined;
@@ -33,7 +34,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
 
   push(frame: SseFrame): void {
     if (this.ended) return;
-    const parsed = safeParseJson(frame.data);
+    const parsed = this.payloads.read(frame.data);
     if (!parsed.ok) return;
     const payload = objectOf(parsed.value);
     if (payload === undefined) return;

@@ -31,10 +31,12 @@ interface ReasoningState {
   summaries: string[];
   /** The summary part being streamed, if one is open. */
   current: string | undefined;
+  /** Its delta events up to the delta text (see `deltaHead`). */
+  deltaHead: string;
 }
 
 type OpenBlock =
-  | { kind: "text"; outputIndex: number; id: string; text: string; refusal: boolean }
+  | { kind: "text"; outputIndex: number; id: string; text: string; refusal: boolean; deltaHead: string }
   | { kind: "reasoning"; state: ReasoningState }
   | {
       kind: "call";
@@ -44,7 +46,25 @@ type OpenBlock =
       name: string;
       custom: boolean;
       args: string;
+      deltaHead: string;
     };
+
+/** The `event:` line and `data:` up to the first field after `type`, for an event of this type. */
+function eventHead(type: string): string {
+  return `event: ${type}\ndata: {"type":"${type}",`;
+}
+
+/**
+ * A delta event of one part up to its text: `{"type", "item_id", "output_index", [position],
+ * "delta":`, rendered once per part so that each delta costs one string of its own text.
+ */
+function deltaHead(type: string, itemId: string, outputIndex: number, position: string): string {
+  return `${eventHead(type)}"item_id":${JSON.stringify(itemId)},"output_index":${outputIndex},${position}"delta":`;
+}
+
+/** What follows a delta's text: the sequence number, after `logprobs` for output text. */
+const SEQUENCE = ',"sequence_number":';
+const LOGPROBS_SEQUENCE = ',"logprobs":[],"sequence_number":';
 
 /**
  * Canonical events as the Responses event stream the official SDK's `responses.stream()`
@@ -75,6 +95,11 @@ class ResponsesStreamEncoder implements StreamEncoder {
     this.write(encodeSseEvent(type, { type, ...fields, sequence_number: this.sequence++ }));
   }
 
+  /** A delta event: its rendered head, the text, then `tail` and the sequence number. */
+  private sendDelta(head: string, text: string, tail: string): void {
+    this.write(`${head}${JSON.stringify(text)}${tail}${this.sequence++}}\n\n`);
+  }
+
   private response(
     status: ResponseObjectFields["status"],
     details: Pick<ResponseObjectFields, "incompleteDetails" | "error"> = {},
@@ -100,8 +125,11 @@ class ResponsesStreamEncoder implements StreamEncoder {
     this.started = true;
     if (this.responseId === "") this.responseId = this.context.newId("resp_");
     if (this.createdAt === 0) this.createdAt = Math.floor(this.context.now() / 1000);
-    this.send("response.created", { response: this.response("in_progress") });
-    this.send("response.in_progress", { response: this.response("in_progress") });
+    // Both events carry the same response: it is rendered once.
+    const response = JSON.stringify(this.response("in_progress"));
+    for (const type of ["response.created", "response.in_progress"]) {
+      this.write(`${eventHead(type)}"response":${response},"sequence_number":${this.sequence++}}\n\n`);
+    }
   }
 
   push(event: StreamEvent): void {
@@ -180,7 +208,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
       content_index: 0,
       part: refusal ? refusalPart("") : outputTextPart(""),
     });
-    const block: OpenBlock = { kind: "text", outputIndex, id, text: "", refusal };
+    const type = refusal ? "response.refusal.delta" : "response.output_text.delta";
+    const head = deltaHead(type, id, outputIndex, '"content_index":0,');
+    const block: OpenBlock = { kind: "text", outputIndex, id, text: "", refusal, deltaHead: head };
     this.blocks.set(index, block);
     return block;
   }
@@ -190,9 +220,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const block = open?.kind === "text" ? open : open === undefined ? this.openText(index, false) : undefined;
     if (block === undefined) return;
     block.text += text;
-    const where = { item_id: block.id, output_index: block.outputIndex, content_index: 0 };
-    if (block.refusal) this.send("response.refusal.delta", { ...where, delta: text });
-    else this.send("response.output_text.delta", { ...where, delta: text, logprobs: [] });
+    this.sendDelta(block.deltaHead, text, block.refusal ? SEQUENCE : LOGPROBS_SEQUENCE);
   }
 
   private closeText(index: number): void {
@@ -229,7 +257,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     if (state === undefined) {
       const id = itemId ?? this.context.newId("rs_");
       const outputIndex = this.output.length;
-      state = { outputIndex, id, itemId, redactedData, summaries: [], current: undefined };
+      state = { outputIndex, id, itemId, redactedData, summaries: [], current: undefined, deltaHead: "" };
       const item = reasoningItem(id, [], undefined);
       this.output.push(item);
       this.send("response.output_item.added", { output_index: outputIndex, item });
@@ -247,20 +275,24 @@ class ResponsesStreamEncoder implements StreamEncoder {
           ? this.openReasoning(index, undefined, undefined)
           : undefined;
     if (state === undefined) return;
-    const where = {
-      item_id: state.id,
-      output_index: state.outputIndex,
-      summary_index: state.summaries.length,
-    };
     if (state.current === undefined) {
       state.current = "";
+      const summaryIndex = state.summaries.length;
       this.send("response.reasoning_summary_part.added", {
-        ...where,
+        item_id: state.id,
+        output_index: state.outputIndex,
+        summary_index: summaryIndex,
         part: { type: "summary_text", text: "" },
       });
+      state.deltaHead = deltaHead(
+        "response.reasoning_summary_text.delta",
+        state.id,
+        state.outputIndex,
+        `"summary_index":${summaryIndex},`,
+      );
     }
     state.current += text;
-    this.send("response.reasoning_summary_text.delta", { ...where, delta: text });
+    this.sendDelta(state.deltaHead, text, SEQUENCE);
   }
 
   private closeReasoning(index: number, signature: Signature | undefined): void {
@@ -311,17 +343,25 @@ class ResponsesStreamEncoder implements StreamEncoder {
       : functionCallItem(id, callId, name, "", "in_progress");
     this.output.push(item);
     this.send("response.output_item.added", { output_index: outputIndex, item });
-    this.blocks.set(index, { kind: "call", outputIndex, id, callId, name, custom, args: "" });
+    const type = custom ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta";
+    const head = deltaHead(type, id, outputIndex, "");
+    this.blocks.set(index, {
+      kind: "call",
+      outputIndex,
+      id,
+      callId,
+      name,
+      custom,
+      args: "",
+      deltaHead: head,
+    });
   }
 
   private callDelta(index: number, text: string): void {
     const block = this.blocks.get(index);
     if (block?.kind !== "call" || text === "") return;
     block.args += text;
-    const type = block.custom
-      ? "response.custom_tool_call_input.delta"
-      : "response.function_call_arguments.delta";
-    this.send(type, { item_id: block.id, output_index: block.outputIndex, delta: text });
+    this.sendDelta(block.deltaHead, text, SEQUENCE);
   }
 
   private closeCall(index: number): void {
