@@ -10,7 +10,16 @@
 //   node bench/run.js --profile [--seconds S] [--scenarios a,b]   (profile.mjs: llmux under --cpu-prof)
 //   node bench/run.js --report bench/results/<file>.json         (print a saved run again)
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +62,25 @@ const quietThreshold = Number(option("--quiet-threshold") ?? 0.15);
 /** Another build of llmux to measure (e.g. a patched copy), instead of this checkout's bin/llmux.js. */
 const gatewayBin = option("--gateway-bin") ?? join(ROOT, "bin/llmux.js");
 const gatewayLogLevel = option("--gateway-log") ?? "info";
+
+/**
+ * Lines in a file, read in 1 MB pieces (a long run's log is larger than a string can be).
+ * @param {string} path
+ */
+function countLines(path) {
+  const fd = openSync(path, "r");
+  const buffer = Buffer.alloc(1024 * 1024);
+  let lines = 0;
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) return lines;
+      for (let at = buffer.indexOf(10); at !== -1 && at < read; at = buffer.indexOf(10, at + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function machine() {
   const nodeVersion = process.version;
@@ -251,7 +279,7 @@ async function main() {
   } finally {
     await cleanup();
   }
-  const logLines = readFileSync(join(temp, "llmux.log"), "utf8").split("\n").length - 1;
+  const logLines = countLines(join(temp, "llmux.log"));
   const compared = comparedGateways().map((entry) => ({
     label: entry.label,
     bin: entry.bin,

@@ -41,7 +41,7 @@ function pickOnce(
   let cooldownUntil: number | undefined;
   let onlyTried = true;
   for (const target of targets) {
-    if (state.excludedTargets.has(targetKey(target))) continue;
+    if (state.excludedTargets.size > 0 && state.excludedTargets.has(targetKey(target))) continue;
     const provider = app.providers.get(target.provider);
     if (provider === undefined) continue;
     const result = provider.pool.tryAcquire(state.excludedCredentials, now, preferred);
