@@ -1,48 +1,22 @@
 import type * as v from "valibot";
+import {
+  expectedNames,
+  formatPath,
+  type IssuePathKey,
+  issueKeys,
+  kindOf,
+} from "../../core/validation/issue-text.js";
 import { isUnknownFieldIssue } from "./closed-object.js";
 
 type Issue = v.BaseIssue<unknown>;
-type PathKey = string | number;
-
-function keysOf(issue: Issue): PathKey[] {
-  const keys: PathKey[] = [];
-  for (const item of issue.path ?? []) {
-    if (typeof item.key === "string" || typeof item.key === "number") keys.push(item.key);
-  }
-  return keys;
-}
-
-function formatPath(path: readonly PathKey[]): string {
-  let text = "";
-  for (const key of path) {
-    if (typeof key === "number") text += `[${key}]`;
-    else text += text === "" ? key : `.${key}`;
-  }
-  return text === "" ? "(top level)" : text;
-}
-
-/** The kind of a value, never the value itself (it may be a secret). */
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  return typeof value;
-}
-
-/** valibot's `expected` ("(string | Object)") as a list of names ("string", "object"). */
-function expectedNames(issue: Issue): string[] {
-  const expected = (issue.expected ?? "").replace(/^\((.*)\)$/, "$1");
-  return expected
-    .split(" | ")
-    .map((name) => (name === "Object" || name === "Array" ? name.toLowerCase() : name));
-}
+type PathKey = IssuePathKey;
 
 function describe(issue: Issue): string {
   if (issue.kind === "schema") {
     if (isUnknownFieldIssue(issue)) return issue.message;
     if (issue.input === undefined) return "required";
-    if (issue.type === "picklist") return `expected one of ${expectedNames(issue).join(", ")}`;
-    return `expected ${expectedNames(issue).join(" or ")}, received ${kindOf(issue.input)}`;
+    if (issue.type === "picklist") return `expected one of ${expectedNames(issue.expected).join(", ")}`;
+    return `expected ${expectedNames(issue.expected).join(" or ")}, received ${kindOf(issue.input)}`;
   }
   const size = typeof issue.input === "string" ? "characters" : "items";
   switch (issue.type) {
@@ -76,10 +50,10 @@ function expandUnion(issue: Issue, prefix: PathKey[], lines: string[]): boolean 
 }
 
 function collect(issue: Issue, prefix: PathKey[], lines: string[]): void {
-  const path = [...prefix, ...keysOf(issue)];
+  const path = [...prefix, ...issueKeys(issue)];
   if (expandUnion(issue, path, lines)) return;
   const where = isUnknownFieldIssue(issue) ? path.slice(0, -1) : path;
-  const line = `${formatPath(where)}: ${describe(issue)}`;
+  const line = `${formatPath(where, "(top level)")}: ${describe(issue)}`;
   if (!lines.includes(line)) lines.push(line);
 }
 

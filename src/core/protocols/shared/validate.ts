@@ -1,6 +1,13 @@
 import * as v from "valibot";
 import { LlmuxError } from "../../model/errors.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../model/json.js";
+import {
+  expectedNames,
+  formatPath as formatKeys,
+  type IssuePathKey,
+  issueKeys,
+  kindOf,
+} from "../../validation/issue-text.js";
 
 /**
  * Wire-edge validation shared by the protocol adapters: a few schema pieces every protocol uses,
@@ -13,13 +20,6 @@ export type WireSchema = v.GenericSchema;
 
 /** Stop at the first issue: only that one is reported, and a bad body costs no more work. */
 const PARSE_CONFIG: v.Config<v.BaseIssue<unknown>> = { abortEarly: true };
-
-/** The received value as a word: `null`, `array`, or its `typeof`. */
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
 
 /**
  * A JSON object (tool input, JSON schema, ...). Only the top level is checked: request bodies
@@ -46,17 +46,10 @@ function listOf(words: readonly string[]): string {
   return `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
-/** valibot's `expects` text (`(string | Array)`, `("user" | "assistant")`) as a readable list. */
+/** What a schema expected, as a readable list. */
 function describeExpected(expected: string | null): string {
-  if (expected === null) return "a value";
-  const words = new Set<string>();
-  for (const raw of expected.replace(/[()]/g, "").split(" | ")) {
-    const word = raw.trim();
-    if (word === "Object") words.add("object");
-    else if (word === "Array") words.add("array");
-    else if (word !== "") words.add(word);
-  }
-  return listOf([...words]);
+  const names = expectedNames(expected);
+  return names.length === 0 ? "a value" : listOf(names);
 }
 
 /** The received value: quoted when a string was checked against literals, else its kind. */
@@ -93,12 +86,8 @@ function describeValidation(issue: v.BaseIssue<unknown>): string {
 }
 
 interface Problem {
-  keys: PropertyKey[];
+  keys: IssuePathKey[];
   message: string;
-}
-
-function keysOf(issue: v.BaseIssue<unknown>): PropertyKey[] {
-  return issue.path?.map((item) => item.key as PropertyKey) ?? [];
 }
 
 /**
@@ -107,7 +96,7 @@ function keysOf(issue: v.BaseIssue<unknown>): PropertyKey[] {
  * what is wrong (a bad `image_url.url` rather than "invalid input").
  */
 function describeIssue(issue: v.BaseIssue<unknown>): Problem {
-  const keys = keysOf(issue);
+  const keys = issueKeys(issue);
   const branches = issue.type === "union" ? issue.issues : undefined;
   if (branches !== undefined && branches.length > 0) {
     // A branch that accepted the type but not the value (a deeper path, or a failed check).
@@ -130,13 +119,8 @@ function describeIssue(issue: v.BaseIssue<unknown>): Problem {
 }
 
 /** `messages[2].content[0].text` from a prefix and path keys; `body` for the body itself. */
-export function formatPath(prefix: string, keys: readonly PropertyKey[]): string {
-  let text = prefix;
-  for (const key of keys) {
-    if (typeof key === "number") text += `[${key}]`;
-    else text += text === "" ? String(key) : `.${String(key)}`;
-  }
-  return text === "" ? "body" : text;
+export function formatPath(prefix: string, keys: readonly IssuePathKey[]): string {
+  return formatKeys(keys, "body", prefix);
 }
 
 /**
