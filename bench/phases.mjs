@@ -161,6 +161,11 @@ export async function runThroughput(servers, settings) {
   const big = fourTargets(servers, "big", false, claudeCodeRequest());
   /** @type {Record<string, Record<string, number>[]>} */
   const runs = {};
+  // Warm-up, not recorded: every process has compiled its hot path before the first measurement
+  // (the first repetition otherwise measures the JIT as much as the proxy).
+  for (const target of [...small, ...big]) {
+    await measureThroughput(target.server.url, target.request, { connections: 16, seconds: 1 });
+  }
   for (let rep = 0; rep < settings.reps; rep++) {
     await settings.quiet();
     for (const [label, targets, levels] of /** @type {const} */ ([
@@ -168,7 +173,9 @@ export async function runThroughput(servers, settings) {
       ["100KB", big, [16]],
     ])) {
       for (const connections of levels) {
-        for (const target of targets) {
+        // Every other repetition in reverse order, so slow drift (heap growth, a neighbour's
+        // load) does not always fall on the same target; ratios are taken within a repetition.
+        for (const target of rep % 2 === 0 ? targets : [...targets].reverse()) {
           const measured = await withProcessCpu(target, servers.mock, settings, () =>
             measureThroughput(target.server.url, target.request, {
               connections,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Protocol } from "../../core/model/protocol.js";
-import type { Usage } from "../../core/model/usage.js";
+import type { RequestLog } from "../telemetry/request-log.js";
 import type { ClientGone } from "./client-gone.js";
 
 /** One request on its way through llmux: what it is, and what the log line will say about it. */
@@ -17,23 +17,4 @@ export interface RequestContext {
   /** Aborted when the client goes away before the response is complete. */
   readonly clientGone: ClientGone;
   log: RequestLog;
-}
-
-export interface RequestLog {
-  model?: string;
-  route?: string;
-  routeReason?: string;
-  selection?: string;
-  target?: string;
-  credential?: string;
-  upstreamProtocol?: Protocol;
-  mode?: "passthrough" | "converted" | "local";
-  stream?: boolean;
-  status?: number;
-  ttfbMs?: number;
-  usage?: Usage;
-  finishReason?: string;
-  error?: string;
-  attempts?: number;
-  warnings?: number;
 }

@@ -8,7 +8,7 @@ import type { ProviderRuntime } from "../providers/registry.js";
 import { type HealthPatch, makeModelKey } from "../state/health.js";
 import type { Attempt, AttemptFailure, AttemptResult } from "./attempt.js";
 import type { RequestContext } from "./context.js";
-import { headerSafe, sendError } from "./respond.js";
+import { sendError } from "./respond.js";
 
 /** Consecutive server-side failures (5xx, resets, timeouts) after which a credential rests. */
 const SERVER_FAILURES_TO_REST = 3;
@@ -266,10 +266,6 @@ export async function runWithFailover(
     context.log.attempts = number;
     context.log.target = label;
     context.log.credential = attempt.credential.config.id;
-    if (!context.response.headersSent) {
-      context.response.setHeader("x-llmux-target", headerSafe(label));
-      context.response.setHeader("x-llmux-attempts", String(number));
-    }
     let result: AttemptResult | undefined;
     try {
       try {

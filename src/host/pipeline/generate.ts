@@ -12,7 +12,6 @@ import type { RequestContext } from "./context.js";
 import { attemptConverted, type ConvertedPlan } from "./converted.js";
 import { runWithFailover } from "./failover.js";
 import { attemptPassthrough } from "./passthrough.js";
-import { headerSafe } from "./respond.js";
 import { rememberSession, routeRequest } from "./route-request.js";
 
 /** Per configuration: the client protocols some provider speaks (only they can be passed through). */
@@ -87,7 +86,6 @@ export async function handleGenerate(
   context.log.route = decision.route;
   context.log.routeReason = decision.reason;
   context.log.selection = decision.explanation;
-  context.response.setHeader("x-llmux-route", headerSafe(`${decision.route} (${decision.reason})`));
   if (decision.targets.length === 0) {
     throw new LlmuxError(
       "unavailable",

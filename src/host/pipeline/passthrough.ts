@@ -31,8 +31,8 @@ const MAX_BODY = 256 * 1024 * 1024;
 /** Upstream response headers worth passing on to the client. */
 const PASSED_HEADERS = ["retry-after", "retry-after-ms", "request-id", "openai-processing-ms"];
 
-function passedHeaders(headers: IncomingHttpHeaders, requestId: string): Record<string, string> {
-  const result: Record<string, string> = { "x-request-id": requestId };
+function passedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
   for (const name of PASSED_HEADERS) {
     const value = headers[name];
     if (typeof value === "string") result[name === "request-id" ? "x-upstream-request-id" : name] = value;
@@ -110,7 +110,7 @@ export async function attemptPassthrough(
   } catch (error) {
     return transportFailure(toLlmuxError(error));
   }
-  const headers = passedHeaders(upstream.headers, context.id);
+  const headers = passedHeaders(upstream.headers);
   if (upstream.status >= 400) {
     let body: Buffer;
     try {
@@ -120,9 +120,9 @@ export async function attemptPassthrough(
     }
     const text = body.toString("utf8");
     const error = plan.adapter.decodeError(upstream.status, text, upstream.headers);
-    const contentType = String(upstream.headers["content-type"] ?? "application/json");
+    headers["content-type"] = String(upstream.headers["content-type"] ?? "application/json");
     return httpFailure(upstream.status, upstream.headers, text, error, () =>
-      sendBody(context, upstream.status, body, { ...headers, "content-type": contentType }),
+      sendBody(context, upstream.status, body, headers),
     );
   }
   const tap = new PassthroughTap(TAP_READERS[protocol], plan.adapter.decodeUsage, plan.clientModel);
@@ -135,10 +135,8 @@ export async function attemptPassthrough(
       return transportFailure(toLlmuxError(error));
     }
     recordTap(context, tap.result);
-    sendBody(context, upstream.status, body, {
-      ...headers,
-      "content-type": contentType || "application/json",
-    });
+    headers["content-type"] = contentType || "application/json";
+    sendBody(context, upstream.status, body, headers);
     return { kind: "done" };
   }
 
@@ -156,7 +154,8 @@ export async function attemptPassthrough(
     error,
   });
   const begin = async (first: Buffer) => {
-    startStream(context, upstream.status, { ...headers, "content-type": contentType });
+    headers["content-type"] = contentType;
+    startStream(context, upstream.status, headers);
     started = true;
     const drained = writeChunk(context, held.length === 0 ? first : Buffer.concat([...held, first]));
     held.length = 0;

@@ -7,6 +7,33 @@ function markFirstByte(context: RequestContext): void {
   if (context.log.ttfbMs === undefined) context.log.ttfbMs = performance.now() - context.startedAt;
 }
 
+/**
+ * The headers every response of this request carries: its id and, once the request was routed
+ * and tried, where it went. Built from the log at the one `writeHead`, so nothing is set on the
+ * response earlier (node's `setHeader` then merging `writeHead`'s headers costs more per header).
+ */
+function llmuxHeaders(context: RequestContext): Record<string, string | number> {
+  const log = context.log;
+  const headers: Record<string, string | number> = { "x-request-id": context.id };
+  if (log.routeReason !== undefined)
+    headers["x-llmux-route"] = headerSafe(`${log.route} (${log.routeReason})`);
+  if (log.target !== undefined) headers["x-llmux-target"] = headerSafe(log.target);
+  if (log.attempts !== undefined) headers["x-llmux-attempts"] = String(log.attempts);
+  return headers;
+}
+
+/** This request's headers, then `first`, then `headers` (a later name wins). */
+function responseHeaders(
+  context: RequestContext,
+  first: Record<string, string | number>,
+  headers: OutgoingHttpHeaders,
+): OutgoingHttpHeaders {
+  const result: OutgoingHttpHeaders = llmuxHeaders(context);
+  for (const name in first) result[name] = first[name];
+  for (const name in headers) result[name] = headers[name];
+  return result;
+}
+
 /** Send a whole JSON (or pre-serialized) body. */
 export function sendBody(
   context: RequestContext,
@@ -18,11 +45,14 @@ export function sendBody(
   if (response.headersSent || response.destroyed) return;
   context.log.status = status;
   markFirstByte(context);
-  response.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    ...headers,
-  });
+  response.writeHead(
+    status,
+    responseHeaders(
+      context,
+      { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      headers,
+    ),
+  );
   response.end(body);
 }
 
@@ -50,15 +80,19 @@ export function sendError(context: RequestContext, error: unknown): void {
   sendJson(context, rendered.status, rendered.body, rendered.headers);
 }
 
+const STREAM_HEADERS = { "cache-control": "no-cache", "x-accel-buffering": "no" };
+
 /** Start a streamed response. */
 export function startStream(context: RequestContext, status: number, headers: OutgoingHttpHeaders): void {
   context.log.status = status;
-  context.response.writeHead(status, {
-    "cache-control": "no-cache",
-    "x-accel-buffering": "no",
-    ...headers,
-  });
+  context.response.writeHead(status, responseHeaders(context, STREAM_HEADERS, headers));
   context.response.flushHeaders();
+}
+
+/** Headers only (a HEAD probe, say), with this request's own. */
+export function sendHead(context: RequestContext, status: number, headers: OutgoingHttpHeaders): void {
+  context.log.status = status;
+  context.response.writeHead(status, responseHeaders(context, {}, headers)).end();
 }
 
 /** Write stream bytes; resolves when the client can take more (backpressure). */
@@ -78,8 +112,11 @@ export function writeChunk(context: RequestContext, chunk: string | Buffer): Pro
   });
 }
 
+const UNSAFE_HEADER_CHAR = /[^\x20-\x7e]/;
+const UNSAFE_HEADER_CHARS = /[^\x20-\x7e]/g;
+
 /** Client-supplied text (model names) as a header value: printable ASCII only, bounded. */
 export function headerSafe(text: string): string {
-  const printable = text.replace(/[^\x20-\x7e]/g, "?");
+  const printable = UNSAFE_HEADER_CHAR.test(text) ? text.replace(UNSAFE_HEADER_CHARS, "?") : text;
   return printable.length > 200 ? `${printable.slice(0, 197)}...` : printable;
 }

@@ -8,8 +8,9 @@ import type { RequestContext } from "../pipeline/context.js";
 import { handleCountTokens } from "../pipeline/count-tokens.js";
 import { handleGenerate } from "../pipeline/generate.js";
 import { handleModels } from "../pipeline/models.js";
-import { sendError, sendJson } from "../pipeline/respond.js";
+import { sendError, sendHead, sendJson } from "../pipeline/respond.js";
 import { logLine } from "../telemetry/logger.js";
+import { RequestLog, roundMs } from "../telemetry/request-log.js";
 import { presentedKey } from "./auth.js";
 import { type Endpoint, guessProtocol, matchEndpoint } from "./endpoints.js";
 import { checkContentType, readBody } from "./read-body.js";
@@ -46,8 +47,7 @@ async function dispatch(app: App, context: RequestContext, endpoint: Endpoint): 
   switch (endpoint.kind) {
     case "probe":
       if (context.request.method === "HEAD") {
-        context.log.status = 200;
-        context.response.writeHead(200, { "content-type": "application/json" }).end();
+        sendHead(context, 200, { "content-type": "application/json" });
       } else {
         sendJson(context, 200, { name: "llmux", version: app.version });
       }
@@ -77,20 +77,13 @@ async function dispatch(app: App, context: RequestContext, endpoint: Endpoint): 
 }
 
 function logRequest(app: App, context: RequestContext): void {
-  const latencyMs = Math.round((performance.now() - context.startedAt) * 100) / 100;
   const log = context.log;
-  const line = {
-    reqId: context.id,
-    method: context.request.method,
-    path: context.url.pathname,
-    protocol: context.protocol,
-    tenant: context.tenant,
-    ...log,
-    ttfbMs: log.ttfbMs === undefined ? undefined : Math.round(log.ttfbMs * 100) / 100,
-    latencyMs,
-    clientAborted: context.clientGone.aborted || undefined,
-  };
-  logLine(app.logger, (log.status ?? 0) >= 500 || log.error !== undefined ? "warn" : "info", line, "request");
+  const level = (log.status ?? 0) >= 500 || log.error !== undefined ? "warn" : "info";
+  let members = `,"reqId":${JSON.stringify(context.id)},"method":${JSON.stringify(context.request.method)},"path":${JSON.stringify(context.url.pathname)},"protocol":"${context.protocol}"`;
+  if (context.tenant !== undefined) members += `,"tenant":${JSON.stringify(context.tenant)}`;
+  members += `${log.members()},"latencyMs":${roundMs(performance.now() - context.startedAt)}`;
+  if (context.clientGone.aborted) members += `,"clientAborted":true`;
+  logLine(app.logger, level, members, "request");
 }
 
 /** The node:http request listener: endpoint table, client auth, then the pipeline. */
@@ -106,9 +99,8 @@ export function createRequestListener(app: App, inFlight: InFlight) {
       url,
       protocol: guessProtocol(url.pathname, request.headers),
       clientGone: new ClientGone(),
-      log: {},
+      log: new RequestLog(),
     };
-    response.setHeader("x-request-id", context.id);
     response.on("close", () => {
       if (!response.writableFinished) context.clientGone.abort();
       logRequest(app, context);

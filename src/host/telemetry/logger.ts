@@ -52,18 +52,17 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * `logger[level](fields, message)` for a flat record of plain values (the request line), with
- * the same output: the fields are serialized natively in one pass instead of pino's key by key
- * walk. Loggers not made by `createLogger` (tests inject their own) go through pino.
+ * `logger[level](fields, message)` for a record already written as JSON members (`,"a":1,"b":"x"`,
+ * each with its leading comma: the request line), with the same output as pino's: the line is
+ * assembled around them, not re-serialized. Loggers not made by `createLogger` (tests inject
+ * their own) get the members parsed back into an object.
  */
-export function logLine(logger: Logger, level: "info" | "warn", fields: object, message: string): void {
+export function logLine(logger: Logger, level: "info" | "warn", members: string, message: string): void {
   const destination = destinations.get(logger);
   if (destination === undefined) {
-    logger[level](fields, message);
+    logger[level](JSON.parse(`{${members.slice(1)}}`) as object, message);
     return;
   }
   if (!logger.isLevelEnabled(level)) return;
-  const json = JSON.stringify(fields);
-  const members = json.length > 2 ? `,${json.slice(1, -1)}` : "";
   destination.write(`{"level":"${level}"${isoTime()}${members},"msg":${JSON.stringify(message)}}\n`);
 }
