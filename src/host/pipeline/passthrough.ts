@@ -9,7 +9,7 @@ import { SseDecoder } from "../../core/sse/decoder.js";
 import { firstEventData, PassthroughTap } from "../../core/streaming/passthrough-tap.js";
 import { TAP_READERS } from "../../core/streaming/tap-readers.js";
 import type { App } from "../control/app.js";
-import type { UpstreamResponse } from "../providers/transport.js";
+import { responseTooLarge, type UpstreamResponse, type WholeBody } from "../providers/transport.js";
 import { type UpstreamOperation, upstreamHeaders, upstreamUrl } from "../providers/upstream-request.js";
 import { type Attempt, type AttemptResult, httpFailure, transportFailure } from "./attempt.js";
 import type { ClientBody } from "./client-body.js";
@@ -46,15 +46,23 @@ function upstreamBody(plan: PassthroughPlan, protocol: Protocol, upstreamModel: 
   return plan.body.withModel(upstreamModel);
 }
 
-export async function readAll(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+async function collect(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > limit) throw new LlmuxError("upstream_error", `upstream response exceeds ${limit} bytes`);
+    if (size > limit) throw responseTooLarge(limit);
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** A whole upstream body, refused past `limit` bytes. */
+export function readAll(
+  body: AsyncIterable<Buffer> | (AsyncIterable<Buffer> & WholeBody),
+  limit: number,
+): Promise<Buffer> {
+  return "readWhole" in body ? body.readWhole(limit) : collect(body, limit);
 }
 
 function recordTap(

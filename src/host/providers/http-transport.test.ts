@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmuxError } from "../../core/model/errors.js";
 import { ClientGone } from "../pipeline/client-gone.js";
+import { readAll } from "../pipeline/passthrough.js";
 import { HttpTransport } from "./http-transport.js";
 
 const BIG_CHUNKS = 256;
@@ -101,6 +102,24 @@ describe("HttpTransport", () => {
     }
     expect(intact).toBe(true);
     expect(bytes).toBe(BIG_CHUNKS * BIG_CHUNK_BYTES);
+  });
+
+  it("hands over a whole body at once: all of it, within a limit, or a clear failure", async () => {
+    const chunked = await send("/chunks");
+    // Asked for while the chunks are still arriving.
+    expect((await readAll(chunked.body, 1024)).toString()).toBe("chunk 0;chunk 1;chunk 2;chunk 3;chunk 4;");
+    const big = await send("/big");
+    // Asked for after the upstream was held back at the high-water mark: resumed, nothing lost.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const whole = await readAll(big.body, BIG_CHUNKS * BIG_CHUNK_BYTES);
+    expect(whole.length).toBe(BIG_CHUNKS * BIG_CHUNK_BYTES);
+    expect(whole[whole.length - 1]).toBe((BIG_CHUNKS - 1) % 251);
+    const tooBig = await send("/big");
+    await expect(readAll(tooBig.body, 100_000)).rejects.toThrow(/exceeds 100000 bytes/);
+    const endless = await send("/endless", { totalMs: 150 });
+    await expect(readAll(endless.body, 1_000_000)).rejects.toThrow(/exceeded the total timeout/);
+    // The connection pool is still usable after each.
+    expect(await readText((await send("/chunks")).body)).toContain("chunk 4;");
   });
 
   it("frees the connection when the consumer stops early", async () => {

@@ -3,7 +3,13 @@ import { Agent, type Dispatcher, ProxyAgent, errors as undiciErrors, util as und
 import { LlmuxError } from "../../core/model/errors.js";
 import type { Timeouts } from "../config/resolved.js";
 import type { AbortLike } from "../pipeline/client-gone.js";
-import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
+import {
+  responseTooLarge,
+  type Transport,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type WholeBody,
+} from "./transport.js";
 
 /** Network failures as LlmuxErrors: timeouts by phase, everything else an upstream error. */
 export function transportError(error: unknown, url: string): LlmuxError {
@@ -73,6 +79,7 @@ function splitUrl(url: string): { origin: string; path: string } {
 const HIGH_WATER_BYTES = 64 * 1024;
 
 type Waiter = { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: unknown) => void };
+type WholeWaiter = { limit: number; resolve: (body: Buffer) => void; reject: (error: unknown) => void };
 
 /**
  * One upstream call, driven by undici's dispatch handler callbacks, and its response body as an
@@ -81,7 +88,7 @@ type Waiter = { resolve: (result: IteratorResult<Buffer>) => void; reject: (erro
  * the total timeout aborts the call without a combined AbortSignal per request. Backpressure:
  * past HIGH_WATER_BYTES unread, undici stops reading the socket until the consumer catches up.
  */
-class UpstreamCall implements AsyncIterableIterator<Buffer> {
+class UpstreamCall implements AsyncIterableIterator<Buffer>, WholeBody {
   private readonly url: string;
   private readonly signal: AbortLike;
   private resolveResponse: ((response: UpstreamResponse) => void) | undefined;
@@ -95,6 +102,8 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
   private queuedBytes = 0;
   private paused = false;
   private waiter: Waiter | undefined;
+  /** A consumer waiting for the whole body (`readWhole`): chunks are only queued, never paused. */
+  private whole: WholeWaiter | undefined;
   /** The body ended (complete, failed or discarded): nothing more will arrive. */
   private ended = false;
   private failure: LlmuxError | undefined;
@@ -173,6 +182,17 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
 
   onData(chunk: Buffer): boolean {
     if (this.ended) return true;
+    const whole = this.whole;
+    if (whole !== undefined) {
+      this.queue.push(chunk);
+      this.queuedBytes += chunk.length;
+      if (this.queuedBytes > whole.limit) {
+        this.whole = undefined;
+        this.discard();
+        whole.reject(responseTooLarge(whole.limit));
+      }
+      return true;
+    }
     const waiter = this.waiter;
     if (waiter !== undefined) {
       this.waiter = undefined;
@@ -190,6 +210,12 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
     if (this.ended) return;
     this.ended = true;
     this.release();
+    const whole = this.whole;
+    if (whole !== undefined) {
+      this.whole = undefined;
+      whole.resolve(this.takeQueue());
+      return;
+    }
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.resolve({ value: undefined, done: true });
@@ -206,22 +232,49 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
   }
 
   next(): Promise<IteratorResult<Buffer>> {
-    const queued = this.queue.length;
-    if (queued > 0) {
+    if (this.queue.length > 0) {
       // Everything that arrived while the consumer was busy, as one chunk (as a Readable's
       // read() gives it): a burst of small frames costs one turn of the consumer, not one each.
-      const chunk = queued === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queuedBytes);
-      this.queue.length = 0;
-      this.queuedBytes = 0;
+      const chunk = this.takeQueue();
       if (this.paused) this.resume();
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    if (this.paused) this.resume();
-    return new Promise((resolve, reject) => {
+    const next = new Promise<IteratorResult<Buffer>>((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
+    // After the waiter is in place: undici may hand over what it holds during resume() itself.
+    if (this.paused) this.resume();
+    return next;
+  }
+
+  /** The rest of the body in one piece, when it has all arrived (one promise, not one per chunk). */
+  readWhole(limit: number): Promise<Buffer> {
+    if (this.queuedBytes > limit) {
+      this.discard();
+      return Promise.reject(responseTooLarge(limit));
+    }
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(this.takeQueue());
+    const whole = new Promise<Buffer>((resolve, reject) => {
+      this.whole = { limit, resolve, reject };
+    });
+    if (this.paused) this.resume();
+    return whole;
+  }
+
+  private takeQueue(): Buffer {
+    const queue = this.queue;
+    const chunk =
+      queue.length === 1
+        ? queue[0]!
+        : queue.length === 0
+          ? Buffer.alloc(0)
+          : Buffer.concat(queue, this.queuedBytes);
+    queue.length = 0;
+    this.queuedBytes = 0;
+    return chunk;
   }
 
   /** The consumer stopped early (break, or a throw in its loop): the rest is not wanted. */
@@ -270,6 +323,9 @@ class UpstreamCall implements AsyncIterableIterator<Buffer> {
     this.ended = true;
     this.failure = error;
     this.release();
+    const whole = this.whole;
+    this.whole = undefined;
+    whole?.reject(error);
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.reject(error);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { LlmuxError } from "../../core/model/errors.js";
 import type { Protocol } from "../../core/model/protocol.js";
 import type { Timeouts } from "../config/resolved.js";
 import type { AbortLike } from "../pipeline/client-gone.js";
@@ -23,6 +24,16 @@ export interface UpstreamResponse {
   body: AsyncIterable<Buffer>;
   /** Discard the rest of the body and free the connection. */
   discard(): void;
+}
+
+/** A body that can hand over the rest of itself at once, without a turn of the consumer per chunk. */
+export interface WholeBody {
+  /** Everything up to the end; rejects past `limit` bytes (and drops the rest). */
+  readWhole(limit: number): Promise<Buffer>;
+}
+
+export function responseTooLarge(limit: number): LlmuxError {
+  return new LlmuxError("upstream_error", `upstream response exceeds ${limit} bytes`);
 }
 
 /** How a request reaches an upstream: HTTP (undici) or the in-process demo model. */

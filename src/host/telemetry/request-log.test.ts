@@ -40,6 +40,8 @@ describe("RequestLog.members", () => {
     log.error = 'upstream said "no"\u0000';
     log.attempts = 2;
     log.warnings = 1;
+    // Every member is set here, so one added to the class but not to `members()` fails this test.
+    for (const [key, value] of Object.entries(log)) expect(value, key).not.toBeUndefined();
     const members = log.members();
     expect(members).toBe(reference(log));
     expect(JSON.parse(`{${members.slice(1)}}`)).toMatchObject({ ttfbMs: 12.35, usage: { outputTokens: 7 } });
