@@ -11,7 +11,8 @@ import { parseJsonOrThrow } from "../dist/core/json/safe-parse.js";
 import { ADAPTERS } from "../dist/core/protocols/registry.js";
 import { SseDecoder } from "../dist/core/sse/decoder.js";
 import { hostContext } from "../dist/host/control/kernel.js";
-import { createLogger } from "../dist/host/telemetry/logger.js";
+import { createLogger, logLine } from "../dist/host/telemetry/logger.js";
+import { RequestLog, requestLineMembers } from "../dist/host/telemetry/request-log.js";
 import { renderMockResponse } from "../dist/mock/render/mock-response.js";
 import { claudeCodeRequest } from "./claude-code-request.mjs";
 import { benchRoutingClassification } from "./routing-bench.mjs";
@@ -201,30 +202,30 @@ function measureBigRequest() {
   return { requestBytes: raw.length, upstreamBytes: outBytes, warnings, ...summarizeFields(runs) };
 }
 
-/** A request log line as src/host/server/http-server.ts builds it for a small passthrough request. */
-function requestLine() {
-  return {
-    reqId: randomUUID(),
-    method: "POST",
-    path: "/v1/chat/completions",
-    protocol: "openai-chat",
-    model: "chat-small",
-    stream: false,
-    route: "chat-small",
-    routeReason: "model chat-small: direct target",
-    selection: "as listed",
-    upstreamProtocol: "openai-chat",
-    mode: "passthrough",
-    attempts: 1,
-    target: "chat/chat-small",
-    credential: "chat-key",
-    status: 200,
-    usage: { input: 12, output: 12, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-    finishReason: "stop",
-    ttfbMs: 0.42,
-    latencyMs: 0.61,
-    clientAborted: undefined,
+/** A small passthrough request's log, filled in as the pipeline fills it. */
+function requestLog() {
+  const log = new RequestLog();
+  log.model = "chat-small";
+  log.route = "chat-small";
+  log.routeReason = "model chat-small: direct target";
+  log.selection = "as listed";
+  log.attempts = 1;
+  log.target = "chat/chat-small";
+  log.credential = "chat-key";
+  log.upstreamProtocol = "openai-chat";
+  log.mode = "passthrough";
+  log.stream = false;
+  log.status = 200;
+  log.ttfbMs = 0.4213;
+  log.usage = {
+    inputTokens: 12,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 12,
+    reasoningTokens: 0,
   };
+  log.finishReason = "stop";
+  return log;
 }
 
 /**
@@ -240,7 +241,15 @@ async function measureLogging() {
     const lines = 3000;
     const before = process.cpuUsage();
     for (let index = 0; index < lines; index++) {
-      logger.info(requestLine(), "request");
+      // As src/host/server/http-server.ts writes it when a response closes.
+      const head = {
+        reqId: randomUUID(),
+        method: "POST",
+        path: "/v1/chat/completions",
+        protocol: "openai-chat",
+        tenant: undefined,
+      };
+      logLine(logger, "info", requestLineMembers(head, requestLog(), 0.6123, false), "request");
       await new Promise((resolve) => setImmediate(resolve));
     }
     await new Promise((resolve) => logger.flush(() => resolve(undefined)));

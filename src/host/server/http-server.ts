@@ -10,7 +10,7 @@ import { handleGenerate } from "../pipeline/generate.js";
 import { handleModels } from "../pipeline/models.js";
 import { sendError, sendHead, sendJson } from "../pipeline/respond.js";
 import { logLine } from "../telemetry/logger.js";
-import { RequestLog, roundMs } from "../telemetry/request-log.js";
+import { RequestLog, requestLineMembers } from "../telemetry/request-log.js";
 import { presentedKey } from "./auth.js";
 import { type Endpoint, guessProtocol, matchEndpoint } from "./endpoints.js";
 import { checkContentType, readBody } from "./read-body.js";
@@ -79,10 +79,19 @@ async function dispatch(app: App, context: RequestContext, endpoint: Endpoint): 
 function logRequest(app: App, context: RequestContext): void {
   const log = context.log;
   const level = (log.status ?? 0) >= 500 || log.error !== undefined ? "warn" : "info";
-  let members = `,"reqId":${JSON.stringify(context.id)},"method":${JSON.stringify(context.request.method)},"path":${JSON.stringify(context.url.pathname)},"protocol":"${context.protocol}"`;
-  if (context.tenant !== undefined) members += `,"tenant":${JSON.stringify(context.tenant)}`;
-  members += `${log.members()},"latencyMs":${roundMs(performance.now() - context.startedAt)}`;
-  if (context.clientGone.aborted) members += `,"clientAborted":true`;
+  const head = {
+    reqId: context.id,
+    method: context.request.method,
+    path: context.url.pathname,
+    protocol: context.protocol,
+    tenant: context.tenant,
+  };
+  const members = requestLineMembers(
+    head,
+    log,
+    performance.now() - context.startedAt,
+    context.clientGone.aborted,
+  );
   logLine(app.logger, level, members, "request");
 }
 

@@ -69,3 +69,26 @@ export class RequestLog {
     return text;
   }
 }
+
+/** Who the request was: the members before the log's own. */
+export interface RequestLineHead {
+  reqId: string;
+  method: string | undefined;
+  path: string;
+  protocol: Protocol;
+  tenant: string | undefined;
+}
+
+/** The request line's members (for `logLine`): the request, its log, then how long it took. */
+export function requestLineMembers(
+  head: RequestLineHead,
+  log: RequestLog,
+  latencyMs: number,
+  clientAborted: boolean,
+): string {
+  let members = `,"reqId":${quote(head.reqId)},"method":${quote(head.method)},"path":${quote(head.path)},"protocol":"${head.protocol}"`;
+  if (head.tenant !== undefined) members += `,"tenant":${quote(head.tenant)}`;
+  members += `${log.members()},"latencyMs":${number(roundMs(latencyMs))}`;
+  if (clientAborted) members += `,"clientAborted":true`;
+  return members;
+}
