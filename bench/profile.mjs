@@ -52,6 +52,11 @@ const SCENARIOS = [
     stream: true,
   },
   {
+    name: "converted-stream-burst-c64",
+    request: () => buildRequest("anthropic", { model: modelName("openai-chat", "s200"), stream: true }),
+    stream: true,
+  },
+  {
     name: "converted-stream-paced-c64",
     request: () => buildRequest("anthropic", { model: modelName("openai-chat", "p200"), stream: true }),
     stream: true,

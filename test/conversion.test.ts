@@ -1,7 +1,8 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningGateway } from "../src/host/control/kernel.js";
 import { type MockUpstream, startMockUpstream } from "../src/mock/server.js";
-import { mockProvidersConfig, resetHealth, startTestGateway } from "./support/gateway.js";
+import { mockProvidersConfig, resetHealth, sseData, startTestGateway } from "./support/gateway.js";
 import { type ClientProtocol, runTurn } from "./support/sdk-clients.js";
 
 /** The official SDK of every protocol, through llmux, to a mock upstream of every protocol. */
@@ -197,5 +198,59 @@ describe("coding agents' requests through llmux", () => {
     expect(sent).not.toContain("x-anthropic-billing-header");
     expect(sent).not.toContain("context_management");
     expect(sent).toContain("ENVIRONMENT NOTE");
+  });
+});
+
+describe("a converted stream to a client that reads slowly", () => {
+  it("arrives whole, and the gateway waits for the client without piling listeners on the response", async () => {
+    // ~300 KB of text deltas back to back: the client's socket fills long before the end.
+    const words = Array.from({ length: 3_000 }, (_, index) => `word${index} `.padEnd(100, "."));
+    mock.enqueue({ steps: [{ type: "text", text: words.join(""), deltas: words.length }] });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const request = httpRequest(
+          `${gateway.url}/v1/messages`,
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-api-key": "k",
+              "anthropic-version": "2023-06-01",
+            },
+          },
+          (response) => {
+            response.pause();
+            const chunks: Buffer[] = [];
+            response.on("data", (chunk: Buffer) => chunks.push(chunk));
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+            );
+            setTimeout(() => response.resume(), 300);
+          },
+        );
+        request.on("error", reject);
+        request.end(
+          JSON.stringify({
+            model: "chat/chat-model",
+            max_tokens: 100,
+            stream: true,
+            messages: [{ role: "user", content: "write a lot" }],
+          }),
+        );
+      });
+      expect(status).toBe(200);
+      const deltas = sseData(text)
+        .map((data) => JSON.parse(data) as { type: string; delta?: { text?: string } })
+        .filter((event) => event.type === "content_block_delta")
+        .map((event) => event.delta?.text ?? "");
+      expect(deltas.join("")).toBe(words.join(""));
+      expect(text).toContain("message_stop");
+      expect(warnings.map((warning) => warning.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });

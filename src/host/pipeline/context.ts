@@ -17,4 +17,6 @@ export interface RequestContext {
   /** Aborted when the client goes away before the response is complete. */
   readonly clientGone: ClientGone;
   log: RequestLog;
+  /** While the client is behind on a stream: resolves when it has caught up (or gone). */
+  drained: Promise<void> | undefined;
 }

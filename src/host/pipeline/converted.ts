@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { parseJsonOrThrow } from "../../core/json/safe-parse.js";
 import {
   accumulate,
@@ -39,11 +40,19 @@ async function decodeStream(
   body: AsyncIterable<Buffer>,
   emit: (event: StreamEvent) => void,
   backpressure: () => Promise<void> | undefined,
+  output?: ServerResponse,
 ): Promise<void> {
   const decoder = upstream.createStreamDecoder(app.core, emit);
   const framer = new SseDecoder((frame) => decoder.push(frame));
   for await (const chunk of body) {
-    framer.push(chunk);
+    // The events one upstream chunk turns into leave in one socket write, not one write each
+    // (a burst chunk carries dozens of events).
+    output?.cork();
+    try {
+      framer.push(chunk);
+    } finally {
+      output?.uncork();
+    }
     const waiting = backpressure();
     if (waiting !== undefined) await waiting;
   }
@@ -179,11 +188,18 @@ export async function attemptConverted(
   };
   try {
     if (isStream) {
-      await decodeStream(upstream, app, response.body, forward, () => {
-        const waiting = pending;
-        pending = undefined;
-        return waiting;
-      });
+      await decodeStream(
+        upstream,
+        app,
+        response.body,
+        forward,
+        () => {
+          const waiting = pending;
+          pending = undefined;
+          return waiting;
+        },
+        context.response,
+      );
     } else {
       for (const event of responseToEvents(await decodeWhole(upstream, app, response.body))) forward(event);
     }

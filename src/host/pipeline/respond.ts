@@ -95,21 +95,27 @@ export function sendHead(context: RequestContext, status: number, headers: Outgo
   context.response.writeHead(status, responseHeaders(context, {}, headers)).end();
 }
 
-/** Write stream bytes; resolves when the client can take more (backpressure). */
+/**
+ * Write stream bytes; resolves when the client can take more (backpressure). Every write made
+ * while the client is behind shares one wait: an encoder writes several events per upstream
+ * chunk, and a listener pair per write would pile up on the response (node warns past ten).
+ */
 export function writeChunk(context: RequestContext, chunk: string | Buffer): Promise<void> | undefined {
   markFirstByte(context);
   const response = context.response;
   if (response.destroyed) return undefined;
   if (response.write(chunk)) return undefined;
-  return new Promise((resolve) => {
+  context.drained ??= new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);
       response.off("close", done);
+      context.drained = undefined;
       resolve();
     };
     response.on("drain", done);
     response.on("close", done);
   });
+  return context.drained;
 }
 
 const UNSAFE_HEADER_CHAR = /[^\x20-\x7e]/;

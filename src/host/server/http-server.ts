@@ -109,6 +109,7 @@ export function createRequestListener(app: App, inFlight: InFlight) {
       protocol: guessProtocol(url.pathname, request.headers),
       clientGone: new ClientGone(),
       log: new RequestLog(),
+      drained: undefined,
     };
     response.on("close", () => {
       if (!response.writableFinished) context.clientGone.abort();
